@@ -1,0 +1,35 @@
+"""AppTest helpers: run a page through app.py so the shared sidebar and navigation run too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+
+
+def run_page(page_path: str, session_state: dict | None = None) -> AppTest:
+    """Run app.py, switch to page_path, and return the AppTest after the first run."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (session_state or {}).items():
+        app.session_state[key] = value
+    app.run()
+    if page_path != "pages/home.py":
+        app.switch_page(page_path)
+        app.run()
+    return app
+
+
+def assert_clean(app: AppTest) -> None:
+    """No exception element and no error box on the page."""
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+@pytest.fixture
+def page_runner():
+    return run_page

@@ -1,0 +1,19 @@
+"""The app's pages, in menu order: app.py builds the navigation and the home page its links from this list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    path: str
+    url_path: str
+    title_key: str
+    summary_key: str
+    icon: str
+
+
+HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material/home:")
+
+FEATURE_PAGES: list[PageEntry] = []
