@@ -1,0 +1,1 @@
+"""Latency, cold-start and memory measurements in headless Chromium (run by hand: `make bench`)."""
