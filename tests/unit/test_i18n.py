@@ -1,0 +1,54 @@
+"""The UI catalogs: every key a page asks for exists, and every language has every key."""
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from core import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""")
+
+
+def keys_used_in_code() -> dict[str, str]:
+    """Every literal key passed to t(...) in pages/, ui/ and app.py, with a file that uses it."""
+    used = {}
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]:
+        for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8")):
+            used.setdefault(key, path.name)
+    return used
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalog_files_are_valid_flat_json_with_sorted_keys():
+    for path in sorted(i18n.LOCALES_DIR.glob("*.json")):
+        catalog = json.loads(path.read_text(encoding="utf-8"))
+        assert all(isinstance(value, str) for value in catalog.values()), path.name
+        assert list(catalog) == sorted(catalog), f"{path.name}: keys are not sorted"
+
+
+def test_every_key_used_in_code_is_in_the_english_catalog():
+    english = i18n.catalog("en")
+    missing = {key: where for key, where in keys_used_in_code().items() if key not in english}
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("language", i18n.available_languages())
+def test_every_language_has_every_key_with_the_same_placeholders(language):
+    assert not i18n.missing_keys(language)
+    english, other = i18n.catalog("en"), i18n.catalog(language)
+    for key, text in english.items():
+        assert placeholders(other[key]) == placeholders(text), key
+    assert i18n.direction(language) in ("ltr", "rtl")
+
+
+def test_translate_formats_and_falls_back_to_english():
+    assert i18n.translate("en", "nav.home") == "Home"
+    with pytest.raises(KeyError):
+        i18n.translate("en", "no.such.key")
