@@ -567,3 +567,46 @@ def prove(net: Network, x: np.ndarray | list, y: np.ndarray | list, fd_max_param
         autograd_cost=auto_cost,
         hand_cost=trace.cost,
     )
+
+
+# --- the stepper: forward layer by layer → loss → backward layer by layer → update ---------------
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "forward", "loss", "backward" or "update"
+    layer: int | None = None  # 1-based layer for forward and backward steps
+
+
+def stepper_steps(n_layers: int) -> list[Step]:
+    """The order of one training cycle."""
+    return (
+        [Step("forward", layer) for layer in range(1, n_layers + 1)]
+        + [Step("loss")]
+        + [Step("backward", layer) for layer in range(n_layers, 0, -1)]
+        + [Step("update")]
+    )
+
+
+@dataclass(frozen=True)
+class Visible:
+    """What has been computed by a step: forward values up to `forward_upto`, gradients down to `backward_downto`."""
+
+    forward_upto: int  # layers 1..forward_upto have u and a
+    loss: bool
+    backward_downto: int | None  # layers backward_downto..L have ∂L/∂a, δ, ∂L/∂W (None: none yet)
+    update: bool
+
+
+def visible_at(n_layers: int, index: int) -> Visible:
+    steps = stepper_steps(n_layers)
+    index = max(0, min(index, len(steps) - 1))
+    done = steps[: index + 1]
+    forward = max((s.layer for s in done if s.kind == "forward"), default=0)
+    backward = [s.layer for s in done if s.kind == "backward"]
+    return Visible(
+        forward_upto=forward,
+        loss=any(s.kind == "loss" for s in done),
+        backward_downto=min(backward) if backward else None,
+        update=steps[index].kind == "update",
+    )

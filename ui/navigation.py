@@ -16,4 +16,6 @@ class PageEntry:
 
 HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material/home:")
 
-FEATURE_PAGES: list[PageEntry] = []
+FEATURE_PAGES: list[PageEntry] = [
+    PageEntry("pages/backprop.py", "backprop", "nav.backprop", "backprop.summary", ":material/swap_horiz:"),
+]
