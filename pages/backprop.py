@@ -27,6 +27,7 @@ HISTORY_LIMIT = 50
 PLAY_SECONDS = 1.2
 EDITABLE_PARAMETERS = 300
 MAX_LEARNING_RATE = 1e3
+MAX_SEED = 99_999
 DIGIT_CLASSES = [str(k) for k in range(10)]
 UID_KEY = "bp_uid"
 
@@ -44,7 +45,8 @@ class Lesson:
     origin: object = None  # what the network was copied from (to notice a retrained playground network)
     step: int = 0
     playing: bool = False
-    skip_auto_step: bool = False
+    clicked: bool = False  # a stepper button caused this run (not the play timer)
+    app_rerun: bool = False  # the whole page must rerun (the network changed)
     uid: int = field(default_factory=lambda: next_uid())
     version: int = 0
 
@@ -133,7 +135,7 @@ def load_exercise(seed: int | None) -> None:
 
 
 def new_random_exercise() -> None:
-    load_exercise(int(np.random.default_rng().integers(0, 100_000)))
+    load_exercise(int(np.random.default_rng().integers(0, MAX_SEED + 1)))
 
 
 def reset_lesson() -> None:
@@ -198,16 +200,32 @@ def source_label(source: str) -> str:
 
 
 def exercise_controls(lesson: Lesson) -> None:
-    left, right, info = st.columns([1, 1, 2])
-    left.button(
+    hand, random, seed, info = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
+    hand.button(
         t("backprop.exercise_hand_set"),
         on_click=load_exercise,
         args=(None,),
         key="bp_exercise_hand",
         icon=":material/edit:",
+        width="stretch",
     )
-    right.button(
-        t("backprop.exercise_random"), on_click=new_random_exercise, key="bp_exercise_random", icon=":material/casino:"
+    random.button(
+        t("backprop.exercise_random"),
+        on_click=new_random_exercise,
+        key="bp_exercise_random",
+        icon=":material/casino:",
+        width="stretch",
+    )
+    seed_key = lesson.key("seed")
+    seed.number_input(
+        t("backprop.exercise_seed_input"),
+        min_value=0,
+        max_value=MAX_SEED,
+        step=1,
+        value=lesson.seed if lesson.seed is not None else 0,
+        key=seed_key,
+        on_change=lambda: load_exercise(int(st.session_state[seed_key])),
+        help=t("backprop.exercise_seed_help"),
     )
     if lesson.seed is None:
         info.caption(t("backprop.exercise_hand_set_note"))
@@ -434,8 +452,7 @@ def advance(lesson: Lesson) -> None:
     lesson.history = [*lesson.history, stepped][-HISTORY_LIMIT:]
     lesson.version += 1
     lesson.step = 0
-    lesson.skip_auto_step = lesson.playing
-    st.rerun(scope="app")
+    lesson.app_rerun = True  # the editors outside the stepper show the new weights
 
 
 def retreat(lesson: Lesson) -> None:
@@ -445,53 +462,89 @@ def retreat(lesson: Lesson) -> None:
         lesson.history = lesson.history[:-1]
         lesson.version += 1
         lesson.step = len(bp.stepper_steps(lesson.network.n_layers)) - 1
-        st.rerun(scope="app")
+        lesson.app_rerun = True
 
 
-def stepper_buttons(lesson: Lesson, steps: list[bp.Step]) -> None:
-    cols = st.columns([1, 1, 1, 1, 3])
-    at_start = lesson.step == 0 and lesson.cycle == 0
-    first = cols[0].button(
-        t("backprop.first"), icon=":material/first_page:", key="bp_first", disabled=at_start, width="stretch"
-    )
-    back = cols[1].button(
-        t("backprop.back"), icon=":material/chevron_left:", key="bp_back", disabled=at_start, width="stretch"
-    )
-    label = t("backprop.apply_update") if steps[lesson.step].kind == "update" else t("backprop.next")
-    forward = cols[2].button(label, icon=":material/chevron_right:", key="bp_next", type="primary", width="stretch")
-    play = cols[3].button(
-        t("backprop.pause") if lesson.playing else t("backprop.play"),
-        icon=":material/pause:" if lesson.playing else ":material/play_arrow:",
-        key="bp_play",
-        width="stretch",
-    )
-    if first:
+def on_stepper_button(action: str) -> None:
+    """Button callbacks run before the rerun, so the buttons are drawn with the new position."""
+    lesson: Lesson = st.session_state[LESSON_KEY]
+    lesson.clicked = True
+    if action == "play":
+        lesson.playing = not lesson.playing
+        lesson.app_rerun = True  # the stepper's timer is set when the page runs
+        return
+    if lesson.playing:
         lesson.playing = False
+        lesson.app_rerun = True
+    if action == "first":
         lesson.step = 0
         if lesson.cycle:
             lesson.history = lesson.history[:1]
             lesson.version += 1
-            st.rerun(scope="app")
-    elif back:
-        lesson.playing = False
+            lesson.app_rerun = True
+    elif action == "back":
         retreat(lesson)
-    elif forward:
-        lesson.playing = False
+    else:
         advance(lesson)
-    elif play:
-        lesson.playing = not lesson.playing
-        st.rerun(scope="app")
-    elif lesson.playing:
-        if lesson.skip_auto_step:
-            lesson.skip_auto_step = False
-        else:
-            advance(lesson)
-        if steps[lesson.step].kind == "update":
+
+
+def stepper_buttons(lesson: Lesson, steps: list[bp.Step]) -> None:
+    cols = st.columns([1, 1, 1.3, 1, 2.5])
+    at_start = lesson.step == 0 and lesson.cycle == 0
+    cols[0].button(
+        t("backprop.first"),
+        icon=":material/first_page:",
+        key="bp_first",
+        disabled=at_start,
+        on_click=on_stepper_button,
+        args=("first",),
+        width="stretch",
+    )
+    cols[1].button(
+        t("backprop.back"),
+        icon=":material/chevron_left:",
+        key="bp_back",
+        disabled=at_start,
+        on_click=on_stepper_button,
+        args=("back",),
+        width="stretch",
+    )
+    label = t("backprop.apply_update") if steps[lesson.step].kind == "update" else t("backprop.next")
+    cols[2].button(
+        label,
+        icon=":material/chevron_right:",
+        key="bp_next",
+        type="primary",
+        on_click=on_stepper_button,
+        args=("next",),
+        width="stretch",
+    )
+    cols[3].button(
+        t("backprop.pause") if lesson.playing else t("backprop.play"),
+        icon=":material/pause:" if lesson.playing else ":material/play_arrow:",
+        key="bp_play",
+        on_click=on_stepper_button,
+        args=("play",),
+        width="stretch",
+    )
+
+
+def play_tick(lesson: Lesson) -> None:
+    """While playing, every timed rerun of the stepper moves one step; play stops at the update step."""
+    if lesson.playing and not lesson.clicked:
+        advance(lesson)
+        if bp.stepper_steps(lesson.network.n_layers)[lesson.step].kind == "update":
             lesson.playing = False
+            lesson.app_rerun = True
+    lesson.clicked = False
 
 
 def stepper_section() -> None:
     lesson: Lesson = st.session_state[LESSON_KEY]
+    play_tick(lesson)
+    if lesson.app_rerun:
+        lesson.app_rerun = False
+        st.rerun(scope="app")
     steps = bp.stepper_steps(lesson.network.n_layers)
     lesson.step = min(lesson.step, len(steps) - 1)
     stepper_buttons(lesson, steps)
