@@ -265,6 +265,11 @@ def diverging_colors(values: np.ndarray, scale: float) -> list[str]:
     return [c if np.isfinite(v) else "rgb(150,150,150)" for c, v in zip(colors, values)]
 
 
+def _clipped(values: np.ndarray, scale: float) -> list[float]:
+    """Colour values with ±inf at the ends of the scale and NaN at its middle (the text says which)."""
+    return np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=scale, neginf=-scale).tolist()
+
+
 def _plain(values: np.ndarray) -> list[float | None]:
     """Numbers for Plotly with inf/NaN as gaps (JSON has no inf)."""
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64).ravel()]
@@ -460,7 +465,7 @@ def _add_neurons(fig: go.Figure, net: Network, trace: Trace, visible: Visible, y
             showlegend=False,
             marker={
                 "size": 34,
-                "color": _plain(np.array(color)),
+                "color": _clipped(np.array(color), scale),
                 "colorscale": DIVERGING,
                 "cmin": -scale,
                 "cmax": scale,
