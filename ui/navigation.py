@@ -18,4 +18,5 @@ HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material
 
 FEATURE_PAGES: list[PageEntry] = [
     PageEntry("pages/backprop.py", "backprop", "nav.backprop", "backprop.summary", ":material/swap_horiz:"),
+    PageEntry("pages/draw.py", "draw", "nav.draw", "draw.summary", ":material/draw:"),
 ]

@@ -1,0 +1,363 @@
+"""Draw a digit: live prediction, with the preprocessing laid bare."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from core import draw_figures as figures
+from core.drawn_digits import accuracy, drawn_tensors
+from core.explain import grad_cam
+from core.models import SHIPPED_MODELS, DigitCNN
+from core.prediction import Prediction, misclassified, predict
+from core.preprocess import Preprocessed, Steps, UploadError, preprocess_drawing, preprocess_upload
+from ui.i18n import t
+from ui.resources import digit_split, held_out_digit, shipped_model
+from ui.session import CurrentDigit, playground_network, set_current_digit
+
+CANVAS_SIZE = 280
+INJECTED_DRAWING_KEY = "draw.injected_drawing"  # a test may put an RGBA array here instead of drawing
+PLAYGROUND = "playground"
+SOURCES = ("drawing", "held_out", "upload")
+HELD_OUT_MODES = ("by_class", "random", "misclassified")
+STEP_NAMES = ("ink", "crop", "fit", "centre")
+STEP_SAMPLE = 300
+CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+# ---------------------------------------------------------------- cached, shared, read-only
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def shipped_misclassified(model_key: str) -> np.ndarray:
+    split = digit_split()
+    return misclassified(shipped_model(model_key), split.test_images, split.test_labels)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def drawn_inputs(steps: Steps) -> tuple[np.ndarray, np.ndarray]:
+    """The first held-out digits drawn on a canvas and preprocessed with these steps."""
+    split = digit_split()
+    tensors, _ = drawn_tensors(split.test_images[:STEP_SAMPLE], steps)
+    return tensors, split.test_labels[:STEP_SAMPLE]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def shipped_step_accuracy(model_key: str, steps: Steps) -> float:
+    return accuracy(shipped_model(model_key), *drawn_inputs(steps))
+
+
+def step_accuracy(model_key: str, model, steps: Steps) -> float:
+    """How many drawn held-out digits the model reads right through these preprocessing steps."""
+    if model_key == PLAYGROUND:
+        return accuracy(model, *drawn_inputs(steps))
+    return shipped_step_accuracy(model_key, steps)
+
+
+# ---------------------------------------------------------------- controls
+
+
+def model_choice() -> tuple[str, object]:
+    """The chosen model's key and module: a shipped model or the student's playground digit model."""
+    options = list(SHIPPED_MODELS)
+    network = playground_network()
+    if network is not None and network.is_digit_model:
+        options.append(PLAYGROUND)
+    if st.session_state.get("draw.model") not in options:
+        st.session_state["draw.model"] = options[0]
+    key = st.selectbox(
+        t("draw.model_label"), options, format_func=lambda k: t(f"draw.model.{k}"), key="draw.model",
+        help=t("draw.model_help"),
+    )
+    return key, network.model if key == PLAYGROUND else shipped_model(key)
+
+
+def source_choice() -> str:
+    return st.segmented_control(
+        t("draw.source_label"), SOURCES, format_func=lambda s: t(f"draw.source.{s}"), key="draw.source",
+        default="drawing", required=True,
+    )
+
+
+def step_choice() -> Steps:
+    columns = st.columns(len(STEP_NAMES))
+    chosen = {
+        name: column.toggle(t(f"draw.step.{name}"), True, key=f"draw.step.{name}", help=t(f"draw.step_help.{name}"))
+        for name, column in zip(STEP_NAMES, columns)
+    }
+    return Steps(**chosen)
+
+
+# ---------------------------------------------------------------- the canvas, behind a seam
+
+
+def clear_canvas() -> None:
+    st.session_state["draw.canvas_generation"] = st.session_state.get("draw.canvas_generation", 0) + 1
+    st.session_state["draw.canvas_initial"] = None
+    st.session_state["draw.stale_image"] = None
+
+
+def undo_stroke() -> None:
+    objects = st.session_state.get("draw.canvas_objects") or []
+    if not objects:
+        return
+    if len(objects) == 1:
+        clear_canvas()
+        return
+    undos = st.session_state.get("draw.undo_count", 0) + 1
+    st.session_state["draw.undo_count"] = undos
+    st.session_state["draw.canvas_initial"] = {"objects": objects[:-1], "undo": undos}
+    st.session_state["draw.stale_image"] = st.session_state.get("draw.canvas_image")
+
+
+def canvas_drawing(brush: int) -> tuple[np.ndarray | None, int, bool]:
+    """The canvas's RGBA pixels (None before the first stroke), its stroke count, and whether an
+    undo is still on its way from the browser. A drawing in session_state[INJECTED_DRAWING_KEY]
+    replaces the canvas (tests cannot move a mouse)."""
+    injected = st.session_state.get(INJECTED_DRAWING_KEY)
+    if injected is not None:
+        return np.asarray(injected, dtype=np.uint8), 1, False
+    generation = st.session_state.get("draw.canvas_generation", 0)
+    result = st_canvas(
+        stroke_width=brush,
+        stroke_color="#000000",
+        background_color="#ffffff",
+        height=CANVAS_SIZE,
+        width=CANVAS_SIZE,
+        drawing_mode="freedraw",
+        initial_drawing=st.session_state.get("draw.canvas_initial"),
+        return_image_data=True,
+        key=f"draw.canvas.{generation}",
+    )
+    objects = (result.json_data or {}).get("objects", [])
+    st.session_state["draw.canvas_objects"] = objects
+    image_bytes = result.image_bytes
+    stale = image_bytes is not None and image_bytes == st.session_state.get("draw.stale_image")
+    if not stale:
+        st.session_state["draw.stale_image"] = None
+    st.session_state["draw.canvas_image"] = image_bytes
+    return (None if image_bytes is None else result.image_data), len(objects), stale
+
+
+def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
+    """The drawing panel: canvas, brush, undo and clear; returns the preprocessed drawing and a caption."""
+    brush = st.slider(t("draw.brush_label"), 6, 40, 20, key="draw.brush", help=t("draw.brush_help"))
+    rgba, strokes, stale = canvas_drawing(brush)
+    undo_column, clear_column = st.columns(2)
+    undo_column.button(t("draw.undo"), on_click=undo_stroke, icon=":material/undo:", width="stretch",
+                       disabled=strokes == 0)
+    clear_column.button(t("draw.clear"), on_click=clear_canvas, icon=":material/delete:", width="stretch",
+                        disabled=strokes == 0)
+    st.caption(t("draw.canvas_help"))
+    if stale:
+        st.caption(t("draw.updating"))
+        return None, ""
+    if rgba is None:
+        rgba = np.full((CANVAS_SIZE, CANVAS_SIZE, 4), 255, dtype=np.uint8)
+    return preprocess_drawing(rgba, steps), t("draw.from_drawing", strokes=strokes)
+
+
+# ---------------------------------------------------------------- other inputs
+
+
+def pick_held_out(candidates: np.ndarray) -> None:
+    rng = np.random.default_rng()
+    st.session_state["draw.held_out_index"] = int(rng.choice(candidates)) if len(candidates) else None
+
+
+def held_out_candidates(mode: str, digit: int, model_key: str, model) -> np.ndarray:
+    split = digit_split()
+    if mode == "by_class":
+        return np.flatnonzero(split.test_labels == digit)
+    if mode == "misclassified":
+        if model_key == PLAYGROUND:
+            return misclassified(model, split.test_images, split.test_labels)
+        return shipped_misclassified(model_key)
+    return np.arange(len(split.test_labels))
+
+
+def held_out_input(model_key: str, model) -> tuple[int, np.ndarray, int] | None:
+    """The held-out panel; returns (index, image, true label) or None when nothing fits the choice."""
+    mode = st.radio(t("draw.held_out_mode"), HELD_OUT_MODES, format_func=lambda m: t(f"draw.held_out.{m}"),
+                    key="draw.held_out_mode", horizontal=True)
+    digit = st.selectbox(t("draw.held_out_class"), list(range(10)), key="draw.held_out_class",
+                         disabled=mode != "by_class")
+    candidates = held_out_candidates(mode, digit, model_key, model)
+    choice = (mode, digit, model_key if mode == "misclassified" else None)
+    current = st.session_state.get("draw.held_out_index")
+    if st.session_state.get("draw.held_out_choice") != choice or current not in set(candidates.tolist()):
+        st.session_state["draw.held_out_choice"] = choice
+        pick_held_out(candidates)
+    st.button(t("draw.held_out_another"), on_click=pick_held_out, args=(candidates,), icon=":material/casino:",
+              disabled=len(candidates) == 0)
+    if len(candidates) == 0:
+        st.info(t("draw.held_out_none"))
+        return None
+    index = st.session_state["draw.held_out_index"]
+    image, label = held_out_digit(index)
+    st.caption(t("draw.held_out_caption", index=index, label=label, count=len(candidates)))
+    return index, image, label
+
+
+def upload_input(steps: Steps) -> Preprocessed | None:
+    """The upload panel; a bad file gets a message and changes nothing else."""
+    uploaded = st.file_uploader(t("draw.upload_label"), type=["png", "jpg", "jpeg"], key="draw.upload",
+                                help=t("draw.upload_help"))
+    if uploaded is None:
+        st.info(t("draw.upload_prompt"))
+        return None
+    try:
+        return preprocess_upload(uploaded.getvalue(), steps)
+    except UploadError as error:
+        st.error(t(f"draw.upload_error.{error.reason}", **error.details))
+        return None
+
+
+# ---------------------------------------------------------------- show
+
+
+def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str, label: int | None) -> None:
+    top, confidence = prediction.top, prediction.confidence
+    st.metric(t("draw.prediction_label"), str(top), help=t("draw.prediction_help"))
+    st.markdown(t("draw.confidence", confidence=confidence))
+    if caption:
+        st.caption(caption)
+    if label is not None:
+        verdict = "draw.verdict_right" if label == top else "draw.verdict_wrong"
+        st.markdown(t(verdict, label=label))
+    reasons = [t(f"draw.flag.{flag}") for flag in flags]
+    if prediction.low_confidence:
+        reasons.append(t("draw.flag.low", confidence=confidence))
+    if reasons:
+        st.warning(t("draw.low_confidence") + " " + " ".join(reasons), icon=":material/help:")
+    st.plotly_chart(
+        figures.probability_bars(prediction.probabilities, t("draw.bars_title"), t("draw.class_label"),
+                                 t("draw.probability_label")),
+        width="stretch", config=CHART, key="draw.bars",
+    )
+
+
+def stage_panels(result: Preprocessed, steps: Steps) -> list[tuple[str, object]]:
+    """(name, figure) for every stage that exists: raw and ink always, the rest when there is ink."""
+    value = t("draw.value_label")
+
+    def sized(key: str, image: np.ndarray) -> str:
+        return t(key, height=image.shape[0], width=image.shape[1])
+
+    panels = [
+        ("raw", figures.picture_figure(result.raw, sized("draw.stage.raw", result.raw))),
+        ("ink", figures.stage_figure(result.ink, t("draw.stage.ink" if steps.ink else "draw.stage.grey"), value)),
+    ]
+    if result.crop is not None:
+        centre_title = t("draw.stage.centre" if steps.centre else "draw.stage.middle")
+        panels += [
+            ("crop", figures.stage_figure(result.crop, sized("draw.stage.crop", result.crop), value)),
+            ("fit", figures.stage_figure(result.fitted, sized("draw.stage.fit", result.fitted), value)),
+            ("centre", figures.stage_figure(result.placed, centre_title, value)),
+        ]
+    return panels
+
+
+def show_stages(result: Preprocessed, steps: Steps, accuracy: float) -> None:
+    st.subheader(t("draw.stages_title"))
+    st.caption(t("draw.stages_intro"))
+    panels = stage_panels(result, steps)
+    for column, (name, figure) in zip(st.columns(len(panels)), panels):
+        column.plotly_chart(figure, width="stretch", config=CHART, key=f"draw.stage_figure.{name}")
+    st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
+
+
+def show_tensor(tensor: np.ndarray) -> None:
+    st.plotly_chart(figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
+                    width="stretch", config=CHART, key="draw.tensor")
+
+
+def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
+    st.subheader(t("draw.inside_title"))
+    activation = t("draw.activation_label")
+    if prediction.hidden:
+        titles = [t("draw.hidden_layer", number=i + 1, count=len(h)) for i, h in enumerate(prediction.hidden)]
+        st.caption(t("draw.inside_mlp"))
+        st.plotly_chart(
+            figures.mlp_figure(prediction.hidden, prediction.outputs, titles, t("draw.output_layer"),
+                               t("draw.neuron_label"), activation, t("draw.class_label")),
+            width="stretch", config=CHART, key="draw.mlp",
+        )
+    if isinstance(model, DigitCNN):
+        st.caption(t("draw.inside_cnn"))
+        for name, maps in prediction.feature_maps.items():
+            count, height, width = maps.shape
+            title = t("draw.feature_maps_title", layer=name, count=count, height=height, width=width)
+            st.plotly_chart(
+                figures.feature_maps_figure(maps, title, t("draw.map_label"), activation, columns=16,
+                                            height=170 + 40 * (count // 32)),
+                width="stretch", config=CHART, key=f"draw.maps.{name}",
+            )
+        show_grad_cam(model, prediction, tensor)
+    if not prediction.hidden and not isinstance(model, DigitCNN):
+        st.info(t("draw.inside_unknown"))
+
+
+def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -> None:
+    layer = st.segmented_control(t("draw.gradcam_layer"), list(model.gradcam_layers), default="conv3",
+                                 required=True, key="draw.gradcam_layer", help=t("draw.gradcam_help"))
+    cam = grad_cam(model, tensor, prediction.top, layer)
+    rows, cols = cam.resolution
+    st.plotly_chart(
+        figures.gradcam_figure(tensor, cam.upsampled, cam.coarse,
+                               t("draw.gradcam_overlay", digit=prediction.top),
+                               t("draw.gradcam_coarse", layer=layer, height=rows, width=cols),
+                               t("draw.gradcam_value"), t("draw.value_label")),
+        width="stretch", config=CHART, key="draw.gradcam",
+    )
+
+
+# ---------------------------------------------------------------- the page
+
+st.title(t("draw.title"))
+st.markdown(t("draw.intro"))
+
+settings = st.columns([1, 2])
+with settings[0]:
+    model_key, model = model_choice()
+with settings[1]:
+    source = source_choice()
+
+steps = step_choice()
+input_column, answer_column = st.columns([1, 1], gap="large")
+
+processed: Preprocessed | None = None
+tensor, caption, label, held_out_index = None, "", None, None
+with input_column:
+    if source == "drawing":
+        processed, caption = drawing_input(steps)
+    elif source == "upload":
+        processed = upload_input(steps)
+        caption = t("draw.from_upload")
+    else:
+        picked = held_out_input(model_key, model)
+        if picked is not None:
+            held_out_index, tensor, label = picked
+            caption = t("draw.from_held_out")
+            st.caption(t("draw.held_out_steps"))
+
+if processed is not None:
+    tensor = processed.tensor
+
+with answer_column:
+    if processed is not None and processed.blank:
+        st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
+    elif tensor is not None:
+        prediction = predict(model, tensor)
+        set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
+                                       held_out_index))
+        show_prediction(prediction, processed.flags if processed is not None else (), caption, label)
+        show_tensor(tensor)
+
+if processed is not None:
+    accuracy = step_accuracy(model_key, model, steps)
+    show_stages(processed, steps, accuracy)
+
+if tensor is not None and not (processed is not None and processed.blank):
+    show_inside(model, prediction, tensor)
