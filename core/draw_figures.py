@@ -1,6 +1,9 @@
 """Plotly figures of the drawing page: preprocessing stages, class probabilities, inside the model.
 
-Pure functions: arrays and already-translated strings in, a figure out.
+Pure functions: arrays and already-translated strings in, a figure out. Each figure is built in
+one go from a complete layout (panels side by side on their own axes), because every later
+`update_*` call and `make_subplots` costs several milliseconds, and this page redraws after
+every stroke.
 """
 
 from __future__ import annotations
@@ -11,32 +14,52 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.subplots import make_subplots
+from plotly.colors import make_colorscale, sequential
 
 from core.prediction import grid_shape
 
 GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
-HEAT = "Inferno"
-SIGNED = "RdBu_r"
+HEAT = make_colorscale(sequential.Inferno)  # explicit lists: the app theme must not swap them
+SIGNED = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
 TOP_COLOUR = "#1f6feb"
 OTHER_COLOUR = "#9aa7b8"
 MAX_HEATMAP_SIDE = 70  # larger stages are shown block-averaged to at most this many cells a side
-MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+MARGIN = {"l": 8, "r": 8, "t": 46, "b": 8}
+IMAGE_AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "constrain": "domain"}
 
 
-def image_axes(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
-    """Square pixels, row 0 at the top, no tick labels."""
-    selector = {} if row is None else {"row": row, "col": col}
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain", **selector)
-    figure.update_yaxes(
-        showticklabels=False, showgrid=False, zeroline=False, autorange="reversed", scaleanchor=None, **selector
-    )
+def axis_name(index: int, letter: str) -> str:
+    """'x', 'x2', … as a trace refers to it; the layout key is the same with 'axis' inserted."""
+    return letter if index == 0 else f"{letter}{index + 1}"
 
 
-def square_pixels(figure: go.Figure) -> None:
-    for axis in figure.select_yaxes():
-        anchor = axis.anchor or "x"
-        axis.update(scaleanchor=anchor, scaleratio=1, constrain="domain")
+def panels_layout(titles: list[str], height: int, widths: list[float] | None = None, gap: float = 0.025,
+                  square: list[bool] | None = None) -> dict:
+    """A layout with one x/y axis pair per panel, side by side, each titled; image panels have square pixels."""
+    widths = widths or [1.0] * len(titles)
+    square = square or [True] * len(titles)
+    total = sum(widths)
+    layout: dict = {"height": height, "margin": MARGIN, "showlegend": False, "annotations": []}
+    left = 0.0
+    for index, (title, width, is_image) in enumerate(zip(titles, widths, square)):
+        right = left + width / total
+        domain = [min(left + gap / 2, right), max(right - gap / 2, left)]
+        x, y = axis_name(index, "x"), axis_name(index, "y")
+        layout[f"xaxis{index + 1 if index else ''}"] = {**IMAGE_AXIS, "domain": domain, "anchor": y}
+        y_axis = {**IMAGE_AXIS, "anchor": x, "autorange": "reversed"}
+        if is_image:
+            y_axis.update(scaleanchor=x, scaleratio=1)
+        layout[f"yaxis{index + 1 if index else ''}"] = y_axis
+        layout["annotations"].append({
+            "text": title, "x": (domain[0] + domain[1]) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+            "xanchor": "center", "yanchor": "bottom", "yshift": 6, "showarrow": False, "font": {"size": 13},
+        })
+        left = right
+    return layout
+
+
+def on_panel(trace: dict, index: int) -> dict:
+    return {**trace, "xaxis": axis_name(index, "x"), "yaxis": axis_name(index, "y")}
 
 
 def block_mean(image: np.ndarray, max_side: int = MAX_HEATMAP_SIDE) -> tuple[np.ndarray, int]:
@@ -56,83 +79,75 @@ def png_data_url(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def picture_figure(rgba: np.ndarray, title: str, height: int = 230) -> go.Figure:
-    """The raw drawing or upload as a plain picture (transparent pixels shown on white)."""
-    figure = go.Figure(go.Image(source=png_data_url(rgba), hoverinfo="x+y"))
-    figure.update_layout(title=title, height=height, margin=MARGIN, plot_bgcolor="#ffffff")
-    image_axes(figure)
-    square_pixels(figure)
-    return figure
+def picture_trace(rgba: np.ndarray) -> dict:
+    """A plain picture (the raw drawing or upload), compact as an embedded PNG."""
+    return {"type": "image", "source": png_data_url(rgba), "hoverinfo": "x+y"}
 
 
-def stage_figure(image: np.ndarray, title: str, value_label: str, height: int = 230, zmax: float = 1.0) -> go.Figure:
-    """A grey-level stage as a heatmap with each pixel's value on hover (large stages block-averaged)."""
+def grey_trace(image: np.ndarray, value_label: str, colour_bar: bool = False) -> dict:
+    """A grey-level heatmap in [0, 1] with values on hover; large images block-averaged (pixel centres kept)."""
     shown, block = block_mean(np.asarray(image, dtype=np.float64))
-    hover = f"{value_label}: %{{z:.3f}}<br>(%{{y}}, %{{x}})<extra></extra>"
-    figure = go.Figure(
-        go.Heatmap(
-            z=np.round(shown, 3),
-            x0=(block - 1) / 2,
-            dx=block,
-            y0=(block - 1) / 2,
-            dy=block,
-            colorscale=GREY,
-            zmin=0.0,
-            zmax=zmax,
-            showscale=False,
-            hovertemplate=hover,
-        )
-    )
-    figure.update_layout(title=title, height=height, margin=MARGIN, plot_bgcolor="#000000")
-    image_axes(figure)
-    square_pixels(figure)
-    return figure
+    trace = {
+        "type": "heatmap",
+        "z": np.round(shown, 4),
+        "x0": (block - 1) / 2,
+        "dx": block,
+        "y0": (block - 1) / 2,
+        "dy": block,
+        "colorscale": GREY,
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "showscale": colour_bar,
+        "hovertemplate": f"{value_label}: %{{z:.3f}}<br>(%{{y}}, %{{x}})<extra></extra>",
+    }
+    if colour_bar:
+        trace["colorbar"] = {"thickness": 10, "len": 0.85}
+    return trace
 
 
-def tensor_figure(tensor: np.ndarray, title: str, value_label: str, height: int = 360) -> go.Figure:
+def stages_figure(stages: list[tuple[str, np.ndarray]], value_label: str, height: int = 240) -> go.Figure:
+    """Every preprocessing stage side by side: an RGBA array is drawn as a picture, a 2-D one as a heatmap."""
+    titles = [title for title, _ in stages]
+    widths = [1.0] * len(stages)
+    data = []
+    for index, (_, image) in enumerate(stages):
+        trace = picture_trace(image) if image.ndim == 3 else grey_trace(image, value_label)
+        data.append(on_panel(trace, index))
+    layout = panels_layout(titles, height, widths)
+    layout["plot_bgcolor"] = "#000000"
+    return go.Figure(data=data, layout=layout)
+
+
+def tensor_figure(tensor: np.ndarray, title: str, value_label: str, height: int = 340) -> go.Figure:
     """The exact 28×28 input as a heatmap with a colour bar and every value on hover."""
-    figure = go.Figure(
-        go.Heatmap(
-            z=np.asarray(tensor, dtype=np.float64),
-            colorscale=GREY,
-            zmin=0.0,
-            zmax=1.0,
-            hovertemplate=f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>",
-            colorbar={"thickness": 12, "len": 0.9},
-        )
-    )
-    figure.update_layout(title=title, height=height, margin=MARGIN)
-    image_axes(figure)
-    square_pixels(figure)
-    return figure
+    layout = panels_layout([title], height)
+    return go.Figure(data=[grey_trace(tensor, value_label, colour_bar=True)], layout=layout)
 
 
-def probability_bars(
-    probabilities: np.ndarray, title: str, class_label: str, probability_label: str, height: int = 300
-) -> go.Figure:
+def probability_bars(probabilities: np.ndarray, title: str, class_label: str, probability_label: str,
+                     height: int = 290) -> go.Figure:
     """The 10 class probabilities as bars; the top class stands out."""
     probabilities = np.asarray(probabilities, dtype=np.float64)
     top = int(np.argmax(probabilities))
-    colours = [TOP_COLOUR if index == top else OTHER_COLOUR for index in range(len(probabilities))]
-    figure = go.Figure(
-        go.Bar(
-            x=[str(index) for index in range(len(probabilities))],
-            y=probabilities,
-            marker_color=colours,
-            text=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities],
-            textposition="outside",
-            hovertemplate=f"{class_label} %{{x}}<br>{probability_label}: %{{y:.4f}}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        title=title,
-        height=height,
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        xaxis={"title": {"text": class_label}, "type": "category"},
-        yaxis={"title": {"text": probability_label}, "range": [0, 1.12], "tickformat": ".0%"},
-        showlegend=False,
-    )
-    return figure
+    bars = {
+        "type": "bar",
+        "x": [str(index) for index in range(len(probabilities))],
+        "y": probabilities,
+        "marker": {"color": [TOP_COLOUR if index == top else OTHER_COLOUR for index in range(len(probabilities))]},
+        "text": [f"{p:.0%}" if p >= 0.01 else "" for p in probabilities],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": f"{class_label} %{{x}}<br>{probability_label}: %{{y:.4f}}<extra></extra>",
+    }
+    layout = {
+        "title": {"text": title},
+        "height": height,
+        "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+        "xaxis": {"title": {"text": class_label}, "type": "category"},
+        "yaxis": {"title": {"text": probability_label}, "range": [0, 1.1], "tickformat": ".0%"},
+        "showlegend": False,
+    }
+    return go.Figure(data=[bars], layout=layout)
 
 
 def as_grid(values: np.ndarray) -> np.ndarray:
@@ -143,60 +158,42 @@ def as_grid(values: np.ndarray) -> np.ndarray:
     return grid.reshape(rows, cols)
 
 
-def mlp_figure(
-    hidden: list[np.ndarray],
-    outputs: np.ndarray,
-    layer_titles: list[str],
-    output_title: str,
-    neuron_label: str,
-    activation_label: str,
-    class_label: str,
-    height: int = 320,
-) -> go.Figure:
-    """Each hidden layer's activations as a grid of neurons, then the 10 output neurons."""
-    columns = len(hidden) + 1
-    widths = [1.0] * len(hidden) + [0.45]
-    figure = make_subplots(rows=1, cols=columns, subplot_titles=[*layer_titles, output_title], column_widths=widths)
-    for index, activations in enumerate(hidden, start=1):
-        grid = as_grid(np.asarray(activations, dtype=np.float64))
-        numbers = as_grid(np.arange(len(activations), dtype=np.float64))
-        figure.add_trace(
-            go.Heatmap(
-                z=grid,
-                customdata=numbers,
-                colorscale=HEAT,
-                showscale=False,
-                xgap=1,
-                ygap=1,
-                hovertemplate=f"{neuron_label} %{{customdata:.0f}}<br>{activation_label}: %{{z:.4f}}<extra></extra>",
-            ),
-            row=1,
-            col=index,
-        )
-    outputs = np.asarray(outputs, dtype=np.float64).reshape(-1, 1)
-    figure.add_trace(
-        go.Heatmap(
-            z=outputs,
-            y=[str(digit) for digit in range(len(outputs))],
-            colorscale=HEAT,
-            zmin=0.0,
-            zmax=1.0,
-            xgap=1,
-            ygap=1,
-            text=np.round(outputs, 2),
-            texttemplate="%{text}",
-            colorbar={"thickness": 10, "len": 0.9},
-            hovertemplate=f"{class_label} %{{y}}<br>{activation_label}: %{{z:.4f}}<extra></extra>",
-        ),
-        row=1,
-        col=columns,
-    )
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    for index in range(1, columns):
-        image_axes(figure, 1, index)
-    figure.update_xaxes(showticklabels=False, row=1, col=columns)
-    figure.update_yaxes(autorange="reversed", type="category", row=1, col=columns)
-    return figure
+def mlp_figure(hidden: list[np.ndarray], outputs: np.ndarray, layer_titles: list[str], output_title: str,
+               neuron_label: str, activation_label: str, class_label: str, height: int = 330) -> go.Figure:
+    """Each hidden layer's activations as a grid of neurons, then the 10 output neurons as a column."""
+    data = []
+    for index, activations in enumerate(hidden):
+        activations = np.asarray(activations, dtype=np.float64)
+        data.append(on_panel({
+            "type": "heatmap",
+            "z": np.round(as_grid(activations), 4),
+            "customdata": as_grid(np.arange(len(activations), dtype=np.float64)),
+            "colorscale": HEAT,
+            "showscale": False,
+            "xgap": 1,
+            "ygap": 1,
+            "hovertemplate": f"{neuron_label} %{{customdata:.0f}}<br>{activation_label}: %{{z:.4f}}<extra></extra>",
+        }, index))
+    outputs = np.asarray(outputs, dtype=np.float64)
+    out = len(hidden)
+    data.append(on_panel({
+        "type": "heatmap",
+        "z": np.round(outputs, 4).reshape(-1, 1),
+        "y": [str(digit) for digit in range(len(outputs))],
+        "colorscale": HEAT,
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "xgap": 1,
+        "ygap": 1,
+        "text": np.round(outputs, 2).reshape(-1, 1),
+        "texttemplate": "%{text}",
+        "colorbar": {"thickness": 10, "len": 0.85},
+        "hovertemplate": f"{class_label} %{{y}}<br>{activation_label}: %{{z:.4f}}<extra></extra>",
+    }, out))
+    widths = [1.0] * len(hidden) + [0.35]
+    layout = panels_layout([*layer_titles, output_title], height, widths, square=[True] * len(hidden) + [False])
+    layout[f"yaxis{out + 1 if out else ''}"].update(showticklabels=True, type="category")
+    return go.Figure(data=data, layout=layout)
 
 
 def mosaic(maps: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
@@ -212,61 +209,42 @@ def mosaic(maps: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
     return tiled, numbers
 
 
-def feature_maps_figure(
-    maps: np.ndarray, title: str, map_label: str, activation_label: str, columns: int = 8, height: int = 300
-) -> go.Figure:
+def feature_maps_figure(maps: np.ndarray, title: str, map_label: str, activation_label: str, columns: int = 16,
+                        height: int = 200) -> go.Figure:
     """Every channel of one conv layer as a small heatmap, tiled; map number and value on hover."""
-    maps = np.asarray(maps, dtype=np.float64)
-    tiled, numbers = mosaic(maps, columns)
-    figure = go.Figure(
-        go.Heatmap(
-            z=np.round(tiled, 3),
-            customdata=numbers,
-            colorscale=HEAT,
-            zmin=0.0,
-            hovertemplate=f"{map_label} %{{customdata:.0f}}<br>{activation_label}: %{{z:.3f}}<extra></extra>",
-            colorbar={"thickness": 10, "len": 0.9},
-        )
-    )
-    figure.update_layout(title=title, height=height, margin=MARGIN, plot_bgcolor="#ffffff")
-    image_axes(figure)
-    square_pixels(figure)
-    return figure
+    tiled, numbers = mosaic(np.asarray(maps, dtype=np.float64), columns)
+    trace = {
+        "type": "heatmap",
+        "z": np.round(tiled, 3),
+        "customdata": numbers,
+        "colorscale": HEAT,
+        "zmin": 0.0,
+        "colorbar": {"thickness": 10, "len": 0.85},
+        "hovertemplate": f"{map_label} %{{customdata:.0f}}<br>{activation_label}: %{{z:.3f}}<extra></extra>",
+    }
+    layout = panels_layout([title], height)
+    layout["plot_bgcolor"] = "#ffffff"
+    return go.Figure(data=[trace], layout=layout)
 
 
-def gradcam_figure(
-    image: np.ndarray,
-    upsampled: np.ndarray,
-    coarse: np.ndarray,
-    overlay_title: str,
-    coarse_title: str,
-    value_label: str,
-    pixel_label: str,
-    height: int = 330,
-) -> go.Figure:
-    """The input with the Grad-CAM map laid over it, and the map at the layer's own resolution."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=[overlay_title, coarse_title], horizontal_spacing=0.08)
-    top = float(max(np.max(upsampled), np.max(coarse), 1e-12))
-    figure.add_trace(
-        go.Heatmap(z=np.asarray(image, dtype=np.float64), colorscale=GREY, zmin=0, zmax=1, showscale=False,
-                   hovertemplate=f"{pixel_label}: %{{z:.3f}}<extra></extra>"),
-        row=1,
-        col=1,
-    )
-    figure.add_trace(
-        go.Heatmap(z=np.round(upsampled, 4), colorscale=HEAT, zmin=0, zmax=top, opacity=0.55, showscale=False,
-                   hovertemplate=f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>"),
-        row=1,
-        col=1,
-    )
-    figure.add_trace(
-        go.Heatmap(z=np.round(coarse, 4), colorscale=HEAT, zmin=0, zmax=top, colorbar={"thickness": 10, "len": 0.9},
-                   hovertemplate=f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>"),
-        row=1,
-        col=2,
-    )
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    for col in (1, 2):
-        image_axes(figure, 1, col)
-    square_pixels(figure)
-    return figure
+def gradcam_figure(image: np.ndarray, upsampled: np.ndarray, coarse: np.ndarray, overlay_title: str,
+                   coarse_title: str, value_label: str, pixel_label: str, height: int = 320) -> go.Figure:
+    """The input with the Grad-CAM map laid over it, and the map at the layer's own resolution.
+
+    A map with negative values (Grad-CAM without its ReLU) gets a diverging scale centred on 0.
+    """
+    signed = float(min(np.min(upsampled), np.min(coarse))) < 0
+    extent = float(max(np.max(np.abs(upsampled)), np.max(np.abs(coarse)), 1e-12))
+    scale = {"colorscale": SIGNED, "zmin": -extent, "zmax": extent} if signed else {
+        "colorscale": HEAT, "zmin": 0.0, "zmax": extent}
+    hover = f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>"
+    data = [
+        on_panel({"type": "heatmap", "z": np.round(np.asarray(image, dtype=np.float64), 4), "colorscale": GREY,
+                  "zmin": 0, "zmax": 1, "showscale": False,
+                  "hovertemplate": f"{pixel_label}: %{{z:.3f}}<extra></extra>"}, 0),
+        on_panel({"type": "heatmap", "z": np.round(upsampled, 5), **scale, "opacity": 0.6, "showscale": False,
+                  "hovertemplate": hover}, 0),
+        on_panel({"type": "heatmap", "z": np.round(coarse, 5), **scale, "colorbar": {"thickness": 10, "len": 0.85},
+                  "hovertemplate": hover}, 1),
+    ]
+    return go.Figure(data=data, layout=panels_layout([overlay_title, coarse_title], height))

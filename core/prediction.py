@@ -37,7 +37,7 @@ class Prediction:
 
 
 def as_batch(image: np.ndarray) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(image, dtype=np.float32)).reshape(1, 1, 28, 28)
+    return torch.tensor(np.asarray(image, dtype=np.float32)).reshape(1, 1, 28, 28)
 
 
 def mlp_hidden_activations(model: MLP, x: torch.Tensor) -> list[np.ndarray]:
@@ -79,7 +79,7 @@ def predict(model: nn.Module, image: np.ndarray) -> Prediction:
 @torch.no_grad()
 def predict_batch(model: nn.Module, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
     """Predicted classes for images shaped (N, 28, 28) in [0, 1]."""
-    tensor = torch.as_tensor(np.asarray(images, dtype=np.float32)).reshape(-1, 1, 28, 28)
+    tensor = torch.tensor(np.asarray(images, dtype=np.float32)).reshape(-1, 1, 28, 28)
     return torch.cat([model(chunk).argmax(dim=1) for chunk in tensor.split(batch_size)]).numpy()
 
 

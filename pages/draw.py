@@ -23,6 +23,7 @@ SOURCES = ("drawing", "held_out", "upload")
 HELD_OUT_MODES = ("by_class", "random", "misclassified")
 STEP_NAMES = ("ink", "crop", "fit", "centre")
 STEP_SAMPLE = 300
+MAP_HEIGHTS = {"conv1": 130, "conv2": 140, "conv3": 150}
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -141,14 +142,15 @@ def canvas_drawing(brush: int) -> tuple[np.ndarray | None, int, bool]:
 
 
 def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
-    """The drawing panel: canvas, brush, undo and clear; returns the preprocessed drawing and a caption."""
-    brush = st.slider(t("draw.brush_label"), 6, 40, 20, key="draw.brush", help=t("draw.brush_help"))
+    """The drawing panel: canvas, undo, clear and brush; returns the preprocessed drawing and a caption."""
+    brush = st.session_state.get("draw.brush", 20)
     rgba, strokes, stale = canvas_drawing(brush)
     undo_column, clear_column = st.columns(2)
     undo_column.button(t("draw.undo"), on_click=undo_stroke, icon=":material/undo:", width="stretch",
-                       disabled=strokes == 0)
+                       disabled=strokes == 0, key="draw.undo")
     clear_column.button(t("draw.clear"), on_click=clear_canvas, icon=":material/delete:", width="stretch",
-                        disabled=strokes == 0)
+                        disabled=strokes == 0, key="draw.clear")
+    st.slider(t("draw.brush_label"), 6, 40, key="draw.brush", help=t("draw.brush_help"))
     st.caption(t("draw.canvas_help"))
     if stale:
         st.caption(t("draw.updating"))
@@ -190,6 +192,7 @@ def held_out_input(model_key: str, model) -> tuple[int, np.ndarray, int] | None:
         st.session_state["draw.held_out_choice"] = choice
         pick_held_out(candidates)
     st.button(t("draw.held_out_another"), on_click=pick_held_out, args=(candidates,), icon=":material/casino:",
+              key="draw.held_out_another",
               disabled=len(candidates) == 0)
     if len(candidates) == 0:
         st.info(t("draw.held_out_none"))
@@ -238,33 +241,31 @@ def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str
     )
 
 
-def stage_panels(result: Preprocessed, steps: Steps) -> list[tuple[str, object]]:
-    """(name, figure) for every stage that exists: raw and ink always, the rest when there is ink."""
-    value = t("draw.value_label")
+def stages(result: Preprocessed, steps: Steps) -> list[tuple[str, np.ndarray]]:
+    """(title, image) of every stage that exists: raw and ink always, the rest when there is ink."""
 
-    def sized(key: str, image: np.ndarray) -> str:
-        return t(key, height=image.shape[0], width=image.shape[1])
+    def titled(key: str, image: np.ndarray) -> str:
+        return f"{t(key)}<br>{image.shape[1]}×{image.shape[0]}"
 
-    panels = [
-        ("raw", figures.picture_figure(result.raw, sized("draw.stage.raw", result.raw))),
-        ("ink", figures.stage_figure(result.ink, t("draw.stage.ink" if steps.ink else "draw.stage.grey"), value)),
+    shown = [
+        (titled("draw.stage.raw", result.raw), result.raw),
+        (titled("draw.stage.ink" if steps.ink else "draw.stage.grey", result.ink), result.ink),
     ]
     if result.crop is not None:
-        centre_title = t("draw.stage.centre" if steps.centre else "draw.stage.middle")
-        panels += [
-            ("crop", figures.stage_figure(result.crop, sized("draw.stage.crop", result.crop), value)),
-            ("fit", figures.stage_figure(result.fitted, sized("draw.stage.fit", result.fitted), value)),
-            ("centre", figures.stage_figure(result.placed, centre_title, value)),
+        shown += [
+            (titled("draw.stage.crop", result.crop), result.crop),
+            (titled("draw.stage.fit", result.fitted), result.fitted),
+            (titled("draw.stage.centre" if steps.centre else "draw.stage.middle", result.placed), result.placed),
+            (titled("draw.stage.tensor_short", result.tensor), result.tensor),
         ]
-    return panels
+    return shown
 
 
 def show_stages(result: Preprocessed, steps: Steps, accuracy: float) -> None:
     st.subheader(t("draw.stages_title"))
     st.caption(t("draw.stages_intro"))
-    panels = stage_panels(result, steps)
-    for column, (name, figure) in zip(st.columns(len(panels)), panels):
-        column.plotly_chart(figure, width="stretch", config=CHART, key=f"draw.stage_figure.{name}")
+    figure = figures.stages_figure(stages(result, steps), t("draw.value_label"))
+    st.plotly_chart(figure, width="stretch", config=CHART, key="draw.stages")
     st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
 
 
@@ -289,20 +290,21 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
         for name, maps in prediction.feature_maps.items():
             count, height, width = maps.shape
             title = t("draw.feature_maps_title", layer=name, count=count, height=height, width=width)
-            st.plotly_chart(
-                figures.feature_maps_figure(maps, title, t("draw.map_label"), activation, columns=16,
-                                            height=170 + 40 * (count // 32)),
-                width="stretch", config=CHART, key=f"draw.maps.{name}",
-            )
+            figure = figures.feature_maps_figure(maps, title, t("draw.map_label"), activation, columns=16,
+                                                 height=MAP_HEIGHTS[name])
+            st.plotly_chart(figure, width="stretch", config=CHART, key=f"draw.maps.{name}")
         show_grad_cam(model, prediction, tensor)
     if not prediction.hidden and not isinstance(model, DigitCNN):
         st.info(t("draw.inside_unknown"))
 
 
 def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -> None:
-    layer = st.segmented_control(t("draw.gradcam_layer"), list(model.gradcam_layers), default="conv3",
-                                 required=True, key="draw.gradcam_layer", help=t("draw.gradcam_help"))
-    cam = grad_cam(model, tensor, prediction.top, layer)
+    st.markdown(f"**{t('draw.gradcam_title', digit=prediction.top)}**")
+    layer_column, relu_column = st.columns([1, 2])
+    layer = layer_column.segmented_control(t("draw.gradcam_layer"), list(model.gradcam_layers), default="conv2",
+                                           required=True, key="draw.gradcam_layer", help=t("draw.gradcam_help"))
+    relu = relu_column.toggle(t("draw.gradcam_relu"), True, key="draw.gradcam_relu", help=t("draw.gradcam_relu_help"))
+    cam = grad_cam(model, tensor, prediction.top, layer, relu=relu)
     rows, cols = cam.resolution
     st.plotly_chart(
         figures.gradcam_figure(tensor, cam.upsampled, cam.coarse,
@@ -311,10 +313,13 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -
                                t("draw.gradcam_value"), t("draw.value_label")),
         width="stretch", config=CHART, key="draw.gradcam",
     )
+    if relu and float(np.max(cam.coarse)) <= 0:
+        st.caption(t("draw.gradcam_empty", layer=layer))
 
 
 # ---------------------------------------------------------------- the page
 
+st.session_state.setdefault("draw.brush", 20)
 st.title(t("draw.title"))
 st.markdown(t("draw.intro"))
 
@@ -350,12 +355,12 @@ with answer_column:
         st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
     elif tensor is not None:
         prediction = predict(model, tensor)
-        set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
+        set_current_digit(CurrentDigit(tensor.copy(), "held_out" if held_out_index is not None else source, label,
                                        held_out_index))
         show_prediction(prediction, processed.flags if processed is not None else (), caption, label)
         show_tensor(tensor)
 
-if processed is not None:
+if processed is not None and not processed.blank:
     accuracy = step_accuracy(model_key, model, steps)
     show_stages(processed, steps, accuracy)
 

@@ -1,0 +1,41 @@
+"""The drawing page: end of a pen stroke on the canvas → the prediction for it shown.
+
+Each repetition draws one short vertical stroke (the canvas fills with strokes, every one a new
+drawing to predict) and waits for the page to say how many strokes its prediction is for. The
+timed span includes moving the mouse along the stroke (5 moves) and the canvas component's own
+200 ms pause after the pen is lifted before it sends the drawing.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from bench.interactions import Interaction
+
+CANVAS = "canvas.upper-canvas"
+
+
+def canvas_ready(page: Page) -> None:
+    canvas = page.locator(CANVAS)
+    expect(canvas).to_be_visible(timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+
+
+def stroke(page: Page, repetition: int) -> None:
+    box = page.locator(CANVAS).bounding_box()
+    x = box["x"] + 30 + (repetition % 12) * 20
+    top = box["y"] + 50 + (repetition // 12) * 10
+    page.mouse.move(x, top)
+    page.mouse.down()
+    page.mouse.move(x + 2, top + 180, steps=5)
+    page.mouse.up()
+
+
+def prediction_shown(page: Page, repetition: int) -> None:
+    expect(page.get_by_text(f"From your drawing: {repetition + 1} stroke(s) so far.")).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+
+
+INTERACTIONS = [
+    Interaction("draw: end of stroke → prediction shown", "draw", stroke, prediction_shown, setup=canvas_ready),
+]
