@@ -19,4 +19,5 @@ HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material
 FEATURE_PAGES: list[PageEntry] = [
     PageEntry("pages/backprop.py", "backprop", "nav.backprop", "backprop.summary", ":material/swap_horiz:"),
     PageEntry("pages/draw.py", "draw", "nav.draw", "draw.summary", ":material/draw:"),
+    PageEntry("pages/attack.py", "attack", "nav.attack", "attack.summary", ":material/bolt:"),
 ]

@@ -1,0 +1,519 @@
+"""Adversarial attacks on [0, 1] images (teaching.md §6), a matched-noise baseline, feature
+squeezing, robustness curves and short adversarial fine-tuning of a session copy.
+
+Every attack ascends (or, when targeted, descends) the cross-entropy of the model's scores, so the
+formulas hold as written: FGSM x' = clip₀¹(x + ε·sign ∇ₓJ(x, y)); targeted FGSM
+x' = clip₀¹(x − ε·sign ∇ₓJ(x, t)); I-FGSM/BIM x_{t+1} = Clip_{x,ε}(x_t + α·sign ∇ₓJ(x_t, y)); PGD is
+I-FGSM from a uniform random start in the ε-ball. Shared models are never modified: only the
+input carries a gradient.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from captum.robust import FGSM, PGD
+from torch import nn
+
+from core.models import class_probabilities
+
+ATTACK_KINDS = ("fgsm", "targeted_fgsm", "ifgsm", "pgd", "noise")
+ITERATIVE_KINDS = ("ifgsm", "pgd")
+STEPS_CAP = 100
+CURVE_EPSILONS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+CURVE_PGD_STEPS = 5
+CURVE_PGD_DIGITS = 500
+BATCH = 250
+
+
+def cross_entropy_on_scores(scores: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Per-example cross-entropy of the model's scores (logits); Captum's default −log(output) is not."""
+    return F.cross_entropy(scores, labels, reduction="none")
+
+
+def _as_batch(images: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """A detached float32 copy as a batch: 28×28 images become (N, 1, 28, 28); other batches keep their shape."""
+    if isinstance(images, torch.Tensor):
+        x = images.detach().to(torch.float32).clone()
+    else:
+        x = torch.tensor(np.array(images, dtype=np.float32))
+    if x.shape[-2:] == (28, 28):
+        return x.reshape(-1, 1, 28, 28)
+    return x if x.ndim > 1 else x.unsqueeze(0)
+
+
+def _per_example(values: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """Reshape one value per example so it broadcasts over that example's pixels."""
+    return values.view(-1, *([1] * (like.ndim - 1)))
+
+
+def _as_labels(labels: int | np.ndarray | torch.Tensor, count: int) -> torch.Tensor:
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().to(torch.long).reshape(-1)
+    else:
+        labels = torch.tensor(np.array(labels), dtype=torch.long).reshape(-1)
+    return labels.expand(count).clone() if labels.numel() == 1 else labels
+
+
+def captum_fgsm(model: nn.Module) -> FGSM:
+    """Captum's FGSM with cross-entropy on scores, bounded to [0, 1], taking the sign of every gradient.
+
+    Captum leaves pixels whose gradient is below 1e-6 unchanged; the formula does not, and on a
+    confident model most gradients are that small, so the threshold is set to zero.
+    """
+    attack = FGSM(model, loss_func=cross_entropy_on_scores, lower_bound=0.0, upper_bound=1.0)
+    attack.zero_thresh = 0.0
+    return attack
+
+
+def fgsm(model: nn.Module, images, labels, eps: float, targeted: bool = False) -> torch.Tensor:
+    """One signed-gradient step of size eps (descending the target's loss when targeted), clipped to [0, 1]."""
+    x = _as_batch(images)
+    y = _as_labels(labels, len(x))
+    with torch.enable_grad():
+        adversarial = captum_fgsm(model).perturb(x.requires_grad_(True), epsilon=float(eps), target=y,
+                                                 targeted=targeted)
+    return adversarial.detach()
+
+
+def project(images: torch.Tensor, clean: torch.Tensor, eps: float) -> torch.Tensor:
+    """Clip_{x,ε}: into [x − ε, x + ε] ∩ [0, 1]."""
+    return torch.min(torch.max(images, clean - eps), clean + eps).clamp(0.0, 1.0)
+
+
+def random_start(clean: torch.Tensor, eps: float, seed: int) -> torch.Tensor:
+    """A point drawn uniformly from the ε-ball around x (seeded), clipped to [0, 1]."""
+    generator = torch.Generator().manual_seed(int(seed))
+    noise = (torch.rand(clean.shape, generator=generator) * 2 - 1) * eps
+    return (clean + noise).clamp(0.0, 1.0)
+
+
+def iterative_steps(
+    model: nn.Module, images, labels, eps: float, alpha: float, steps: int,
+    start: torch.Tensor | None = None, targeted: bool = False,
+) -> Iterator[torch.Tensor]:
+    """The iterates x_1 … x_steps of I-FGSM (from x, or from `start` for PGD): Captum's FGSM step, then Clip_{x,ε}."""
+    clean = _as_batch(images)
+    y = _as_labels(labels, len(clean))
+    step = captum_fgsm(model)
+    current = clean if start is None else start.reshape(clean.shape)
+    for _ in range(int(steps)):
+        with torch.enable_grad():
+            moved = step.perturb(current.clone().requires_grad_(True), epsilon=float(alpha), target=y,
+                                 targeted=targeted)
+        current = project(moved.detach(), clean, eps)
+        yield current
+
+
+def pgd(model: nn.Module, images, labels, eps: float, alpha: float, steps: int, seed: int | None = 0,
+        targeted: bool = False) -> torch.Tensor:
+    """Final PGD iterate (no random start when seed is None, which is I-FGSM/BIM)."""
+    clean = _as_batch(images)
+    start = None if seed is None else random_start(clean, eps, seed)
+    iterates = [clean if start is None else start]
+    iterates.extend(iterative_steps(model, clean, labels, eps, alpha, steps, start, targeted))
+    return iterates[-1]
+
+
+def captum_pgd(model: nn.Module, images, labels, eps: float, alpha: float, steps: int,
+               random_start: bool = False, seed: int = 0) -> torch.Tensor:
+    """Captum's own PGD (L∞, cross-entropy on scores, bounded to [0, 1]); random start from the seeded global RNG."""
+    x = _as_batch(images)
+    y = _as_labels(labels, len(x))
+    attack = PGD(model, loss_func=cross_entropy_on_scores, lower_bound=0.0, upper_bound=1.0)
+    attack.fgsm.zero_thresh = 0.0
+    with torch.random.fork_rng(), torch.enable_grad(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Input Tensor 0 did not already require gradients")
+        torch.manual_seed(int(seed))
+        result = attack.perturb(x.requires_grad_(True), radius=float(eps), step_size=float(alpha),
+                                step_num=int(steps), target=y, random_start=random_start)
+    return result.detach()
+
+
+def noise_like(delta: torch.Tensor, clean: torch.Tensor, seed: int, bisection_steps: int = 30) -> torch.Tensor:
+    """clean + Gaussian noise, scaled per image so that the clipped perturbation has the L2 norm of `delta`."""
+    generator = torch.Generator().manual_seed(int(seed))
+    direction = torch.randn(clean.shape, generator=generator)
+    direction = direction / _per_example(direction.flatten(1).norm(dim=1).clamp_min(1e-12), clean)
+    wanted = delta.flatten(1).norm(dim=1)
+    low = torch.zeros_like(wanted)
+    high = torch.full_like(wanted, 2.0 * 28.0)
+    for _ in range(bisection_steps):
+        middle = (low + high) / 2
+        reached = ((clean + _per_example(middle, clean) * direction).clamp(0, 1) - clean).flatten(1).norm(dim=1)
+        too_far = reached > wanted
+        high = torch.where(too_far, middle, high)
+        low = torch.where(too_far, low, middle)
+    return (clean + _per_example(low, clean) * direction).clamp(0, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# One image, everything the page shows
+
+
+@dataclass(frozen=True)
+class AttackSettings:
+    kind: str = "fgsm"
+    eps: float = 0.1
+    alpha: float = 0.01
+    steps: int = 10
+    target: int | None = None
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.kind not in ATTACK_KINDS:
+            raise ValueError(f"unknown attack '{self.kind}'")
+        if self.kind == "targeted_fgsm" and self.target is None:
+            raise ValueError("a targeted attack needs a target class")
+        if not 1 <= self.steps <= STEPS_CAP:
+            raise ValueError(f"steps must be between 1 and {STEPS_CAP}")
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """Clean and adversarial image (28×28), probabilities, and for iterative attacks every step."""
+
+    clean: np.ndarray
+    adversarial: np.ndarray
+    label: int  # the class whose loss the attack ascends (the true class, or the clean prediction)
+    target: int | None
+    clean_probabilities: np.ndarray
+    adversarial_probabilities: np.ndarray
+    step_losses: np.ndarray  # J(x_t, y) for t = 0 … steps (one step for one-step attacks)
+    step_probabilities: np.ndarray  # (steps + 1, 10)
+
+    @property
+    def delta(self) -> np.ndarray:
+        return self.adversarial - self.clean
+
+    @property
+    def linf(self) -> float:
+        return float(np.abs(self.delta).max())
+
+    @property
+    def l2(self) -> float:
+        return float(np.linalg.norm(self.delta))
+
+    @property
+    def clean_prediction(self) -> int:
+        return int(self.clean_probabilities.argmax())
+
+    @property
+    def adversarial_prediction(self) -> int:
+        return int(self.adversarial_probabilities.argmax())
+
+    @property
+    def step_predictions(self) -> np.ndarray:
+        return self.step_probabilities.argmax(axis=1)
+
+    @property
+    def succeeded(self) -> bool:
+        if self.target is not None:
+            return self.adversarial_prediction == self.target
+        return self.adversarial_prediction != self.clean_prediction
+
+    @property
+    def flip_step(self) -> int | None:
+        """First step whose prediction differs from the clean one (is the target, when targeted)."""
+        for step, prediction in enumerate(self.step_predictions[1:], start=1):
+            if (prediction == self.target) if self.target is not None else (prediction != self.clean_prediction):
+                return step
+        return None
+
+
+def _loss_and_probabilities(model: nn.Module, images: torch.Tensor, label: int) -> tuple[np.ndarray, np.ndarray]:
+    with torch.no_grad():
+        scores = model(images)
+        losses = cross_entropy_on_scores(scores, _as_labels(label, len(images)))
+        return losses.numpy().astype(np.float64), class_probabilities(model, scores).numpy().astype(np.float64)
+
+
+def run_attack(model: nn.Module, image: np.ndarray, label: int | None, settings: AttackSettings) -> AttackResult:
+    """Attack one 28×28 image; with no known label the clean prediction stands in for the true class."""
+    clean = _as_batch(image)
+    with torch.no_grad():
+        clean_prediction = int(model(clean).argmax(1))
+    label = clean_prediction if label is None else int(label)
+    kind, eps = settings.kind, float(settings.eps)
+    target = settings.target if kind == "targeted_fgsm" else None
+    if kind in ITERATIVE_KINDS:
+        start = random_start(clean, eps, settings.seed) if kind == "pgd" else None
+        iterates = [clean if start is None else start]
+        iterates += list(iterative_steps(model, clean, label, eps, settings.alpha, settings.steps, start))
+        path = torch.cat(iterates)
+    elif kind == "targeted_fgsm":
+        path = torch.cat([clean, fgsm(model, clean, target, eps, targeted=True)])
+    elif kind == "noise":
+        path = torch.cat([clean, noise_like(fgsm(model, clean, label, eps) - clean, clean, settings.seed)])
+    else:
+        path = torch.cat([clean, fgsm(model, clean, label, eps)])
+    losses, probabilities = _loss_and_probabilities(model, path, label if target is None else target)
+    _, clean_probabilities = _loss_and_probabilities(model, clean, label)
+    return AttackResult(
+        clean=clean[0, 0].numpy().astype(np.float64),
+        adversarial=path[-1, 0].numpy().astype(np.float64),
+        label=label,
+        target=target,
+        clean_probabilities=clean_probabilities[0],
+        adversarial_probabilities=probabilities[-1],
+        step_losses=losses,
+        step_probabilities=probabilities,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Many images: robustness curves
+
+
+def predictions(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        return torch.cat([model(images[i : i + BATCH]).argmax(1) for i in range(0, len(images), BATCH)])
+
+
+def predictions_and_gradients(model: nn.Module, images: torch.Tensor, labels: torch.Tensor
+                              ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The predicted class and ∇ₓJ(x, y) per image, from one forward and backward pass in batches."""
+    predicted, gradients = [], []
+    for start in range(0, len(images), BATCH):
+        x = images[start : start + BATCH].clone().requires_grad_(True)
+        with torch.enable_grad():
+            scores = model(x)
+            loss = cross_entropy_on_scores(scores, labels[start : start + BATCH]).sum()
+            (gradient,) = torch.autograd.grad(loss, x)
+        predicted.append(scores.detach().argmax(1))
+        gradients.append(gradient)
+    return torch.cat(predicted), torch.cat(gradients)
+
+
+def input_gradients(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """∇ₓJ(x, y) per image (the model's parameters are untouched)."""
+    return predictions_and_gradients(model, images, labels)[1]
+
+
+def pgd_still_correct(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, eps: float, steps: int,
+                      seed: int) -> torch.Tensor:
+    """Which images PGD (random start, α = 2.5ε/steps) fails to fool at every iterate; fooled ones stop early."""
+    correct = predictions(model, images) == labels
+    active = correct.nonzero().flatten()
+    alpha = 2.5 * eps / steps
+    clean = images[active]
+    current = random_start(clean, eps, seed)
+    for step in range(steps + 1):
+        if step < steps:
+            predicted, gradient = predictions_and_gradients(model, current, labels[active])
+        else:
+            predicted = predictions(model, current)
+        keep = predicted == labels[active]
+        correct[active[~keep]] = False
+        active, clean = active[keep], clean[keep]
+        if step == steps or len(active) == 0:
+            break
+        current = project(current[keep] + alpha * gradient[keep].sign(), clean, eps)
+    return correct
+
+
+@dataclass(frozen=True)
+class RobustnessCurves:
+    epsilons: np.ndarray
+    fgsm: np.ndarray
+    pgd: np.ndarray
+    noise: np.ndarray
+    digits: int
+    pgd_digits: int
+    pgd_steps: int
+
+
+def robustness_curves(model: nn.Module, images: np.ndarray, labels: np.ndarray,
+                      epsilons: tuple[float, ...] = CURVE_EPSILONS, pgd_steps: int = CURVE_PGD_STEPS,
+                      pgd_digits: int = CURVE_PGD_DIGITS, seed: int = 0) -> RobustnessCurves:
+    """Accuracy against ε under FGSM, PGD and Gaussian noise of the FGSM perturbation's L2 norm.
+
+    FGSM and noise use every digit given; PGD (the costly one) the first `pgd_digits` of them.
+    """
+    x = _as_batch(images)
+    y = _as_labels(labels, len(x))
+    clean_predictions, gradients = predictions_and_gradients(model, x, y)
+    signs = gradients.sign()
+    clean_accuracy = (clean_predictions == y).float().mean().item()
+    pgd_clean_accuracy = (clean_predictions[:pgd_digits] == y[:pgd_digits]).float().mean().item()
+    fgsm_accuracy, noise_accuracy, pgd_accuracy = [], [], []
+    for index, eps in enumerate(epsilons):
+        if eps == 0:
+            fgsm_accuracy.append(clean_accuracy)
+            noise_accuracy.append(clean_accuracy)
+            pgd_accuracy.append(pgd_clean_accuracy)
+            continue
+        adversarial = (x + eps * signs).clamp(0, 1)
+        noisy = noise_like(adversarial - x, x, seed + index)
+        fgsm_accuracy.append((predictions(model, adversarial) == y).float().mean().item())
+        noise_accuracy.append((predictions(model, noisy) == y).float().mean().item())
+        still = pgd_still_correct(model, x[:pgd_digits], y[:pgd_digits], eps, pgd_steps, seed + index)
+        pgd_accuracy.append(still.float().mean().item())
+    return RobustnessCurves(np.array(epsilons), np.array(fgsm_accuracy), np.array(pgd_accuracy),
+                           np.array(noise_accuracy), len(x), min(pgd_digits, len(x)), pgd_steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Defence 1: feature squeezing (Xu, Evans & Qi)
+
+
+def reduce_bit_depth(images: torch.Tensor, bits: int) -> torch.Tensor:
+    """x′ = round(x·(2^b − 1)) / (2^b − 1)."""
+    levels = 2 ** int(bits) - 1
+    return torch.round(images * levels) / levels
+
+
+def median_smooth(images: torch.Tensor, size: int) -> torch.Tensor:
+    """Median over each size×size window (reflected borders; an even window averages its two middle values)."""
+    x = images.reshape(-1, 1, 28, 28)
+    before, after = (size - 1) // 2, size // 2
+    padded = F.pad(x, (before, after, before, after), mode="reflect")
+    windows = F.unfold(padded, size).sort(dim=1).values
+    count = size * size
+    middle = windows[:, (count - 1) // 2] if count % 2 else (windows[:, count // 2 - 1] + windows[:, count // 2]) / 2
+    return middle.reshape(x.shape)
+
+
+@dataclass(frozen=True)
+class SqueezeScores:
+    """L1 distances between the softmax on the input and on each squeezed copy; score = the larger."""
+
+    bit_depth: np.ndarray
+    median: np.ndarray
+
+    @property
+    def score(self) -> np.ndarray:
+        return np.maximum(self.bit_depth, self.median)
+
+
+def squeeze_scores(model: nn.Module, images, bits: int, median_size: int) -> SqueezeScores:
+    x = _as_batch(images)
+    def probabilities(batch: torch.Tensor) -> torch.Tensor:
+        parts = [class_probabilities(model, model(batch[i : i + BATCH])) for i in range(0, len(batch), BATCH)]
+        return torch.cat(parts)
+
+    with torch.no_grad():
+        original = probabilities(x)
+        squeezed_bits = probabilities(reduce_bit_depth(x, bits))
+        squeezed_median = probabilities(median_smooth(x, median_size))
+    return SqueezeScores(
+        bit_depth=(original - squeezed_bits).abs().sum(1).numpy().astype(np.float64),
+        median=(original - squeezed_median).abs().sum(1).numpy().astype(np.float64),
+    )
+
+
+def squeezed_copies(image: np.ndarray, bits: int, median_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bit-depth-reduced and the median-smoothed copy of one 28×28 image."""
+    x = _as_batch(image)
+    return reduce_bit_depth(x, bits)[0, 0].numpy(), median_smooth(x, median_size)[0, 0].numpy()
+
+
+def threshold_for_false_positives(clean_scores: np.ndarray, rate: float = 0.05) -> float:
+    """The score that flags the given share of clean inputs (the (1 − rate) quantile)."""
+    return float(np.quantile(clean_scores, 1.0 - rate))
+
+
+@dataclass(frozen=True)
+class DetectorEvaluation:
+    threshold: float
+    false_positive_rate: float  # on clean digits not used to set the threshold
+    detection_rate: dict[str, float]  # attack → share of successful adversarial examples flagged
+    successful: dict[str, int]  # attack → how many adversarial examples fooled the model
+    digits: int
+
+
+def evaluate_detector(model: nn.Module, images: np.ndarray, labels: np.ndarray, bits: int, median_size: int,
+                      eps: float, pgd_steps: int = CURVE_PGD_STEPS, seed: int = 0,
+                      rate: float = 0.05) -> DetectorEvaluation:
+    """Threshold on the first half of the digits (clean), rates on the second half under FGSM and PGD."""
+    x = _as_batch(images)
+    y = _as_labels(labels, len(x))
+    half = len(x) // 2
+    threshold = threshold_for_false_positives(squeeze_scores(model, x[:half], bits, median_size).score, rate)
+    test_x, test_y = x[half:], y[half:]
+    clean_flags = squeeze_scores(model, test_x, bits, median_size).score > threshold
+    correct = predictions(model, test_x) == test_y
+    adversarial = {
+        "fgsm": (test_x + eps * input_gradients(model, test_x, test_y).sign()).clamp(0, 1),
+        "pgd": pgd(model, test_x, test_y, eps, 2.5 * eps / pgd_steps, pgd_steps, seed=seed),
+    }
+    detection, successful = {}, {}
+    for name, examples in adversarial.items():
+        fooled = correct & (predictions(model, examples) != test_y)
+        flags = squeeze_scores(model, examples[fooled], bits, median_size).score > threshold
+        successful[name] = int(fooled.sum())
+        detection[name] = float(flags.mean()) if len(flags) else float("nan")
+    return DetectorEvaluation(threshold, float(clean_flags.mean()), detection, successful, len(test_x))
+
+
+# ---------------------------------------------------------------------------------------------
+# Defence 2: adversarial training of a session copy; the sanity check's randomized copy
+
+
+def trainable_copy(model: nn.Module) -> nn.Module:
+    """A deep copy owned by one session, with gradients on its parameters."""
+    clone = copy.deepcopy(model)
+    for parameter in clone.parameters():
+        parameter.requires_grad_(True)
+    return clone
+
+
+def randomized_copy(model: nn.Module, seed: int = 0) -> nn.Module:
+    """A copy with every layer's weights re-initialized (Adebayo et al.'s model-randomization test)."""
+    clone = copy.deepcopy(model)
+    with torch.random.fork_rng():
+        torch.manual_seed(int(seed))
+        for module in clone.modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    clone.eval()
+    for parameter in clone.parameters():
+        parameter.requires_grad_(False)
+    return clone
+
+
+def clean_and_fgsm_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, eps: float
+                            ) -> tuple[float, float]:
+    """Accuracy on the images, and under FGSM at eps."""
+    x = _as_batch(images)
+    y = _as_labels(labels, len(x))
+    adversarial = (x + eps * input_gradients(model, x, y).sign()).clamp(0, 1)
+    clean_accuracy = (predictions(model, x) == y).float().mean().item()
+    return clean_accuracy, (predictions(model, adversarial) == y).float().mean().item()
+
+
+def adversarial_fine_tune(model: nn.Module, images: np.ndarray, labels: np.ndarray, eps: float, batches: int,
+                          batch_size: int = 64, learning_rate: float = 5e-4, seed: int = 0,
+                          progress: Callable[[int, float], None] | None = None) -> list[float]:
+    """Fine-tune `model` in place (a session copy!): each batch half clean, half FGSM at eps, correct labels.
+
+    Returns the loss per batch; `progress(batch_done, loss)` is called after each batch.
+    """
+    generator = torch.Generator().manual_seed(int(seed))
+    x_all = _as_batch(images)
+    y_all = _as_labels(labels, len(x_all))
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    losses = []
+    for batch_index in range(batches):
+        chosen = torch.randint(len(x_all), (batch_size,), generator=generator)
+        x, y = x_all[chosen], y_all[chosen]
+        half = batch_size // 2
+        model.eval()
+        x_adv = (x[half:] + eps * input_gradients(model, x[half:], y[half:]).sign()).clamp(0, 1)
+        model.train()
+        with torch.enable_grad():
+            loss = F.cross_entropy(model(torch.cat([x[:half], x_adv])), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        losses.append(float(loss.detach()))
+        if progress is not None:
+            progress(batch_index + 1, float(loss))
+    model.eval()
+    return losses
