@@ -311,6 +311,10 @@ def test_standard_cnn_collapses_under_fgsm(split, cnn):
     assert fgsm_held_out_accuracy(cnn, split, 0.25) < 0.20
 
 
+def test_adversarially_trained_cnn_holds_under_fgsm(split):
+    assert fgsm_held_out_accuracy(load_shipped("cnn_robust"), split, 0.2) >= 0.70
+
+
 def test_fine_tuning_a_session_copy_leaves_the_shared_model_alone(split, cnn):
     before = {name: value.clone() for name, value in cnn.state_dict().items()}
     copy = attacks.trainable_copy(cnn)
