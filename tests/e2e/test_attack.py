@@ -66,7 +66,7 @@ def test_moving_eps_flips_the_prediction_and_moves_the_grad_cam(page, app_url):
 
 def test_iterative_attack_shows_its_steps(page, app_url):
     open_page(page, app_url, "attack")
-    page.get_by_label(en("attack.kind")).click()
+    page.get_by_role("combobox", name=en("attack.kind"), exact=True).click()
     page.get_by_role("option", name=en("attack.kind_pgd")).click()
     wait_for_idle(page)
     expect(page.get_by_text(en("attack.alpha"))).to_be_visible()
