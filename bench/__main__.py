@@ -57,10 +57,10 @@ def time_interaction(browser: Browser, url: str, interaction: Interaction) -> li
         context.close()
 
 
-def cold_start(browser: Browser) -> float:
+def cold_start(browser: Browser, server_args: tuple[str, ...]) -> float:
     """Seconds from starting the server process to the home page rendered and idle."""
     started = time.perf_counter()
-    process, url = start_server()
+    process, url = start_server(extra_args=server_args)
     try:
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
@@ -74,11 +74,11 @@ def cold_start(browser: Browser) -> float:
         stop_server(process)
 
 
-def memory(browser: Browser, sessions: int = 10) -> dict[str, float]:
+def memory(browser: Browser, server_args: tuple[str, ...], sessions: int = 10) -> dict[str, float]:
     """Server RSS with one session open, and with `sessions` open (each visiting every page)."""
     from ui.navigation import FEATURE_PAGES
 
-    process, url = start_server()
+    process, url = start_server(extra_args=server_args)
     contexts = []
     try:
         paths = ["", *(entry.url_path for entry in FEATURE_PAGES)]
@@ -131,14 +131,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="time only interactions whose name contains this text")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-cold-start", action="store_true")
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Streamlit option for every server started, e.g. runner.postScriptGC=false",
+    )
     args = parser.parse_args(argv)
-    report: dict = {}
+    server_args = tuple(f"--{option}" for option in args.server_option)
+    report: dict = {"server_options": args.server_option}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         if not args.skip_cold_start:
-            report["cold_start_s"] = cold_start(browser)
+            report["cold_start_s"] = cold_start(browser, server_args)
             print(f"cold start (process start → home page idle): {report['cold_start_s']:.2f} s")
-        floor_process, floor_url = start_server(FLOOR_APP)
+        floor_process, floor_url = start_server(FLOOR_APP, extra_args=server_args)
         try:
             floor_samples = time_interaction(browser, floor_url, FLOOR)
         finally:
@@ -147,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         floor_p50 = rows[0]["p50_ms"]
         interactions = [i for i in registered() if i is not FLOOR and (not args.only or args.only in i.name)]
         if interactions:
-            process, url = start_server()
+            process, url = start_server(extra_args=server_args)
             try:
                 for interaction in interactions:
                     rows.append(summarize(interaction.name, time_interaction(browser, url, interaction), floor_p50))
@@ -156,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         report["interactions"] = rows
         print_table(rows)
         if not args.skip_memory:
-            report["memory"] = memory(browser)
+            report["memory"] = memory(browser, server_args)
             print("\nserver memory (RSS): " + ", ".join(f"{k} {v:.0f}" for k, v in report["memory"].items()))
         browser.close()
     RESULTS.mkdir(exist_ok=True)
