@@ -26,7 +26,7 @@ $(STAMPS)/dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/app
 
 run: $(STAMPS)/app
-	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/python -m ui.serve app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 chromium:
 	@bash scripts/install_system_packages.sh

@@ -43,13 +43,12 @@ def free_port() -> int:
 def start_server(
     app: str = "app.py", port: int | None = None, extra_args: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run` on 127.0.0.1 and wait until its health check answers."""
+    """Start the app (through ui.serve) on 127.0.0.1 and wait until its health check answers."""
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "ui.serve",
         app,
         "--server.address",
         "127.0.0.1",
@@ -163,8 +162,18 @@ def assert_no_exception_box(page: Page) -> None:
     assert boxes.count() == 0, boxes.all_inner_texts()
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, max_height: int = 8000) -> Path:
+    """Save the whole page: the viewport is stretched to the height of Streamlit's scrolling main area."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    original = page.viewport_size or VIEWPORT
+    height = page.evaluate(
+        """() => Math.max(window.innerHeight, ...Array.from(
+                document.querySelectorAll('[data-testid="stMain"], [data-testid="stMainBlockContainer"]'))
+                .map(element => element.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": original["width"], "height": min(int(height) + 40, max_height)})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(original)
     return path

@@ -1,0 +1,25 @@
+"""Start the app: `python -m ui.serve [SCRIPT] [streamlit options]` (SCRIPT defaults to app.py).
+
+Streamlit treats a folder named pages/ beside the entry script as an old-style multipage app
+until st.navigation first runs in the process, so the first session after a start would get a
+navigation built from file names. This launcher settles that before the server starts.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+
+def main(argv: list[str]) -> None:
+    script = argv[0] if argv and argv[0].endswith(".py") else "app.py"
+    options = argv[1:] if argv and argv[0].endswith(".py") else argv
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", script, *options]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
