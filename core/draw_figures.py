@@ -14,13 +14,29 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.colors import make_colorscale, sequential
+from plotly.colors import hex_to_rgb, sequential
 
 from core.prediction import grid_shape
 
-GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
-HEAT = make_colorscale(sequential.Inferno)  # explicit lists: the app theme must not swap them
-SIGNED = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
+
+def rgb_scale(colours: list[str]) -> list[list]:
+    """An evenly spaced colour scale in rgb() notation: Streamlit's chart theme rewrites the hex
+    colours #000001–#000010 (its palette placeholders), and Inferno starts with #000004."""
+    last = len(colours) - 1
+    return [[index / last, "rgb({}, {}, {})".format(*hex_to_rgb(colour))] for index, colour in enumerate(colours)]
+
+
+GREY = [[0.0, "rgb(0, 0, 0)"], [1.0, "rgb(255, 255, 255)"]]
+HEAT = rgb_scale(sequential.Inferno)
+OVERLAY = [  # Inferno fading to transparent at 0, to lay over a picture
+    [0.0, "rgba(0, 0, 4, 0)"],
+    [0.15, "rgba(87, 16, 110, 0.35)"],
+    [0.45, "rgba(188, 55, 84, 0.6)"],
+    [0.75, "rgba(249, 142, 9, 0.75)"],
+    [1.0, "rgba(252, 255, 164, 0.85)"],
+]
+SIGNED = [[0.0, "rgb(33, 102, 172)"], [0.5, "rgb(247, 247, 247)"], [1.0, "rgb(178, 24, 43)"]]
+SIGNED_OVERLAY = [[0.0, "rgba(33, 102, 172, 0.85)"], [0.5, "rgba(247, 247, 247, 0)"], [1.0, "rgba(178, 24, 43, 0.85)"]]
 TOP_COLOUR = "#1f6feb"
 OTHER_COLOUR = "#9aa7b8"
 MAX_HEATMAP_SIDE = 70  # larger stages are shown block-averaged to at most this many cells a side
@@ -235,16 +251,15 @@ def gradcam_figure(image: np.ndarray, upsampled: np.ndarray, coarse: np.ndarray,
     """
     signed = float(min(np.min(upsampled), np.min(coarse))) < 0
     extent = float(max(np.max(np.abs(upsampled)), np.max(np.abs(coarse)), 1e-12))
-    scale = {"colorscale": SIGNED, "zmin": -extent, "zmax": extent} if signed else {
-        "colorscale": HEAT, "zmin": 0.0, "zmax": extent}
+    limits = {"zmin": -extent, "zmax": extent} if signed else {"zmin": 0.0, "zmax": extent}
     hover = f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>"
     data = [
         on_panel({"type": "heatmap", "z": np.round(np.asarray(image, dtype=np.float64), 4), "colorscale": GREY,
                   "zmin": 0, "zmax": 1, "showscale": False,
                   "hovertemplate": f"{pixel_label}: %{{z:.3f}}<extra></extra>"}, 0),
-        on_panel({"type": "heatmap", "z": np.round(upsampled, 5), **scale, "opacity": 0.6, "showscale": False,
-                  "hovertemplate": hover}, 0),
-        on_panel({"type": "heatmap", "z": np.round(coarse, 5), **scale, "colorbar": {"thickness": 10, "len": 0.85},
-                  "hovertemplate": hover}, 1),
+        on_panel({"type": "heatmap", "z": np.round(upsampled, 5), **limits, "showscale": False,
+                  "colorscale": SIGNED_OVERLAY if signed else OVERLAY, "hovertemplate": hover}, 0),
+        on_panel({"type": "heatmap", "z": np.round(coarse, 5), **limits, "colorscale": SIGNED if signed else HEAT,
+                  "colorbar": {"thickness": 10, "len": 0.85}, "hovertemplate": hover}, 1),
     ]
     return go.Figure(data=data, layout=panels_layout([overlay_title, coarse_title], height))

@@ -24,6 +24,7 @@ HELD_OUT_MODES = ("by_class", "random", "misclassified")
 STEP_NAMES = ("ink", "crop", "fit", "centre")
 STEP_SAMPLE = 300
 MAP_HEIGHTS = {"conv1": 130, "conv2": 140, "conv3": 150}
+BIG_PREDICTION = "<style>[data-testid='stMetricValue'] {font-size: 5.5rem; line-height: 1.1;}</style>"
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -81,10 +82,12 @@ def source_choice() -> str:
     )
 
 
-def step_choice() -> Steps:
+def step_choice(disabled: bool) -> Steps:
+    """The four preprocessing switches (held-out digits are preprocessed already: then they are off limits)."""
     columns = st.columns(len(STEP_NAMES))
     chosen = {
-        name: column.toggle(t(f"draw.step.{name}"), True, key=f"draw.step.{name}", help=t(f"draw.step_help.{name}"))
+        name: column.toggle(t(f"draw.step.{name}"), True, key=f"draw.step.{name}", help=t(f"draw.step_help.{name}"),
+                            disabled=disabled)
         for name, column in zip(STEP_NAMES, columns)
     }
     return Steps(**chosen)
@@ -144,6 +147,7 @@ def canvas_drawing(brush: int) -> tuple[np.ndarray | None, int, bool]:
 def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
     """The drawing panel: canvas, undo, clear and brush; returns the preprocessed drawing and a caption."""
     brush = st.session_state.get("draw.brush", 20)
+    st.markdown(f"**{t('draw.canvas_label')}**")
     rgba, strokes, stale = canvas_drawing(brush)
     undo_column, clear_column = st.columns(2)
     undo_column.button(t("draw.undo"), on_click=undo_stroke, icon=":material/undo:", width="stretch",
@@ -211,10 +215,12 @@ def upload_input(steps: Steps) -> Preprocessed | None:
         st.info(t("draw.upload_prompt"))
         return None
     try:
-        return preprocess_upload(uploaded.getvalue(), steps)
+        result = preprocess_upload(uploaded.getvalue(), steps)
     except UploadError as error:
         st.error(t(f"draw.upload_error.{error.reason}", **error.details))
         return None
+    st.image(result.raw, caption=t("draw.upload_preview", name=uploaded.name), width=CANVAS_SIZE)
+    return result
 
 
 # ---------------------------------------------------------------- show
@@ -222,6 +228,7 @@ def upload_input(steps: Steps) -> Preprocessed | None:
 
 def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str, label: int | None) -> None:
     top, confidence = prediction.top, prediction.confidence
+    st.html(BIG_PREDICTION)
     st.metric(t("draw.prediction_label"), str(top), help=t("draw.prediction_help"))
     st.markdown(t("draw.confidence", confidence=confidence))
     if caption:
@@ -294,6 +301,8 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
                                                  height=MAP_HEIGHTS[name])
             st.plotly_chart(figure, width="stretch", config=CHART, key=f"draw.maps.{name}")
         show_grad_cam(model, prediction, tensor)
+    if not isinstance(model, DigitCNN):
+        st.caption(t("draw.gradcam_cnn_only"))
     if not prediction.hidden and not isinstance(model, DigitCNN):
         st.info(t("draw.inside_unknown"))
 
@@ -329,7 +338,7 @@ with settings[0]:
 with settings[1]:
     source = source_choice()
 
-steps = step_choice()
+steps = step_choice(disabled=source == "held_out")
 input_column, answer_column = st.columns([1, 1], gap="large")
 
 processed: Preprocessed | None = None
@@ -344,6 +353,7 @@ with input_column:
         picked = held_out_input(model_key, model)
         if picked is not None:
             held_out_index, tensor, label = picked
+            tensor = tensor.copy()  # the shared split is read-only; this session gets its own copy
             caption = t("draw.from_held_out")
             st.caption(t("draw.held_out_steps"))
 
@@ -355,7 +365,7 @@ with answer_column:
         st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
     elif tensor is not None:
         prediction = predict(model, tensor)
-        set_current_digit(CurrentDigit(tensor.copy(), "held_out" if held_out_index is not None else source, label,
+        set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
                                        held_out_index))
         show_prediction(prediction, processed.flags if processed is not None else (), caption, label)
         show_tensor(tensor)

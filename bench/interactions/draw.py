@@ -31,9 +31,16 @@ def stroke(page: Page, repetition: int) -> None:
     page.mouse.up()
 
 
+SHOWN = """text => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .some(caption => caption.textContent.includes(text))
+    && document.querySelector('[data-testid="stMetricValue"]') !== null"""
+
+
 def prediction_shown(page: Page, repetition: int) -> None:
-    expect(page.get_by_text(f"From your drawing: {repetition + 1} stroke(s) so far.")).to_be_visible(timeout=30_000)
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+    """Checked on every animation frame: expect()'s back-off polling (100, 250, 500 ms …) would
+    round the figure up to its next poll."""
+    text = f"From your drawing: {repetition + 1} stroke(s) so far."
+    page.wait_for_function(SHOWN, arg=text, polling="raf", timeout=30_000)
 
 
 INTERACTIONS = [

@@ -207,6 +207,7 @@ def held_out_app():
 
 def test_held_out_digit_by_class_random_and_another():
     app = held_out_app()
+    assert all(app.toggle(key=f"draw.step.{step}").disabled for step in ("ink", "crop", "fit", "centre"))
     app.selectbox(key="draw.held_out_class").select(3).run()
     digit = app.session_state[CURRENT_DIGIT_KEY]
     assert digit.source == "held_out" and digit.label == 3 and digit.held_out_index is not None
@@ -252,6 +253,7 @@ def test_uploaded_photo_is_predicted_and_becomes_the_current_digit():
     assert_clean(app)
     assert prediction(app) == "1"
     assert app.session_state[CURRENT_DIGIT_KEY].source == "upload"
+    assert len(app.get("image")) == 1  # the uploaded picture is shown back
 
 
 def bad_uploads() -> dict[str, bytes]:
