@@ -3,16 +3,18 @@
 import streamlit as st
 
 from core import i18n
+from ui.app_settings import LECTURE_KEY, apply_lecture_style, publish_to_url, restore_from_url, show_url_problems
 from ui.i18n import LANGUAGE_KEY, current_language, t
 from ui.navigation import FEATURE_PAGES, HOME
 
 st.set_page_config(page_title="Neural Network Explainer", page_icon="assets/icon.png", layout="wide")
 
 
-def language_selector() -> None:
+def sidebar_settings() -> None:
     languages = i18n.available_languages()
     if len(languages) > 1:
         st.sidebar.selectbox(t("sidebar.language"), languages, format_func=i18n.language_name, key=LANGUAGE_KEY)
+    st.sidebar.toggle(t("sidebar.lecture_mode"), key=LECTURE_KEY, help=t("sidebar.lecture_mode_help"))
 
 
 def build_navigation() -> st.navigation:
@@ -24,9 +26,11 @@ def build_navigation() -> st.navigation:
     return st.navigation(pages)
 
 
-if LANGUAGE_KEY not in st.session_state:
-    st.session_state[LANGUAGE_KEY] = i18n.DEFAULT_LANGUAGE
-language_selector()
+restore_from_url()
+sidebar_settings()
 navigation = build_navigation()
+publish_to_url()
+apply_lecture_style()
 st.html(f'<div class="app-language" lang="{current_language()}" dir="{i18n.direction(current_language())}"></div>')
+show_url_problems()
 navigation.run()
