@@ -6,15 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 GRAY = [[0.0, "#000000"], [1.0, "#ffffff"]]
-DIVERGING = "RdBu_r"
-HEAT = "Inferno"
+
+
+def _explicit(colours: list[str]) -> list[list]:
+    """A colour scale as explicit stops (the app theme leaves explicit scales alone)."""
+    return [[index / (len(colours) - 1), colour] for index, colour in enumerate(colours)]
+
+
+DIVERGING = _explicit(pc.sequential.RdBu_r)
+HEAT = _explicit(pc.sequential.Inferno)
 ATTACK_COLOURS = {"fgsm": "#d62728", "pgd": "#9467bd", "noise": "#2ca02c"}
 MODEL_DASHES = ("solid", "dash")
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+
+
+Title = str | Sequence[str]  # one line, or lines: the first in full size, the others smaller
+
+
+def title_text(title: Title) -> str:
+    if isinstance(title, str):
+        return title
+    first, *rest = title
+    return "<br>".join([first, *(f"<span style='font-size:12px'>{line}</span>" for line in rest)])
 
 
 @dataclass(frozen=True)
@@ -22,7 +40,7 @@ class ImagePanel:
     """One 28×28 panel: values, title, and the colour axis it uses (shared axes share a scale)."""
 
     values: np.ndarray
-    title: str
+    title: Title
     coloraxis: str = "coloraxis"
     overlay: np.ndarray | None = None  # drawn on top of `values` with `overlay_opacity`
     overlay_opacity: float = 0.6
@@ -40,8 +58,8 @@ def _square_axes(figure: go.Figure, count: int) -> None:
 def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: str, height: int = 330,
               gray_axis: str = "coloraxis9") -> go.Figure:
     """Panels side by side with square pixels; `coloraxes` sets each colour axis (range, scale, colourbar)."""
-    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[panel.title for panel in panels],
-                           horizontal_spacing=0.06)
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[title_text(panel.title) for panel in panels],
+                           horizontal_spacing=0.04)
     for column, panel in enumerate(panels, start=1):
         if panel.overlay is None:
             figure.add_trace(go.Heatmap(z=panel.values, coloraxis=panel.coloraxis, hovertemplate=hover), 1, column)
@@ -55,6 +73,7 @@ def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: s
     layout_axes = {name: settings for name, settings in coloraxes.items()}
     layout_axes.setdefault(gray_axis, {"colorscale": GRAY, "cmin": 0.0, "cmax": 1.0, "showscale": False})
     figure.update_layout(height=height, margin=MARGIN, **layout_axes)
+    figure.update_annotations(font_size=14, yshift=4)
     _square_axes(figure, len(panels))
     return figure
 
@@ -72,7 +91,7 @@ def colour_axis(low: float, high: float, scale, title: str | None = None, show: 
     return settings
 
 
-def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[str],
+def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[Title],
                          delta_bar_title: str, hover: str) -> go.Figure:
     """Clean image, perturbation δ (diverging, scaled to its own largest |δ| so it is visible), adversarial image."""
     bound = max(float(np.abs(delta).max()), 1e-6)
@@ -82,7 +101,7 @@ def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.n
         ImagePanel(adversarial, titles[2], "coloraxis9"),
     ]
     axes = {"coloraxis": colour_axis(-bound, bound, DIVERGING, delta_bar_title, x=1.0)}
-    return image_row(panels, axes, hover)
+    return image_row(panels, axes, hover, height=360)
 
 
 def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
@@ -124,42 +143,47 @@ def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_s
 
 
 def map_pair_figure(clean: np.ndarray, adversarial: np.ndarray, clean_map: np.ndarray, adversarial_map: np.ndarray,
-                    scale: tuple[float, float], titles: Sequence[str], map_bar_title: str, difference_bar_title: str,
-                    opacity: float, hover: str) -> go.Figure:
-    """Clean and adversarial maps over their images on ONE colour scale, and their difference (adv − clean)."""
-    difference = adversarial_map - clean_map
-    bound = max(float(np.abs(difference).max()), 1e-12)
+                    scale: tuple[float, float], titles: Sequence[Title], map_bar_title: str, opacity: float,
+                    hover: str) -> go.Figure:
+    """Clean and adversarial maps over their images on ONE colour axis (one range, one colour bar)."""
     map_scale = HEAT if scale[0] >= 0 else DIVERGING
     panels = [
         ImagePanel(clean, titles[0], "coloraxis", overlay=clean_map, overlay_opacity=opacity),
         ImagePanel(adversarial, titles[1], "coloraxis", overlay=adversarial_map, overlay_opacity=opacity),
-        ImagePanel(difference, titles[2], "coloraxis2"),
     ]
-    axes = {
-        "coloraxis": colour_axis(scale[0], scale[1], map_scale, map_bar_title, x=0.655),
-        "coloraxis2": colour_axis(-bound, bound, DIVERGING, difference_bar_title, x=1.0),
-    }
-    return image_row(panels, axes, hover, height=340)
+    axes = {"coloraxis": colour_axis(scale[0], scale[1], map_scale, map_bar_title, x=1.0)}
+    return image_row(panels, axes, hover, height=360)
 
 
-def side_by_side_maps(image: np.ndarray, maps: Sequence[np.ndarray], titles: Sequence[str], bar_titles: Sequence[str],
-                      opacity: float, hover: str) -> go.Figure:
-    """Maps over the same image, each on its own colour scale (for the weight-randomization check)."""
-    panels, axes = [], {}
-    for index, (values, title, bar_title) in enumerate(zip(maps, titles, bar_titles)):
-        name = "coloraxis" if index == 0 else f"coloraxis{index + 1}"
-        low, high = float(np.min(values)), float(np.max(values))
-        low, high = (0.0, max(high, 1e-12)) if low >= 0 else (-max(-low, high), max(-low, high))
-        panels.append(ImagePanel(image, title, name, overlay=values, overlay_opacity=opacity))
-        axes[name] = colour_axis(low, high, HEAT if low >= 0 else DIVERGING, bar_title,
-                                 x=(index + 1) / len(maps) - 0.02 if index < len(maps) - 1 else 1.0)
-    return image_row(panels, axes, hover, height=340)
+def difference_figure(difference: np.ndarray, title: Title, bar_title: str, hover: str) -> go.Figure:
+    """A map difference on a diverging scale symmetric about zero."""
+    bound = max(float(np.abs(difference).max()), 1e-12)
+    axes = {"coloraxis": colour_axis(-bound, bound, DIVERGING, bar_title, x=1.0)}
+    return image_row([ImagePanel(difference, title, "coloraxis")], axes, hover, height=360)
 
 
-def squeeze_figure(images: Sequence[np.ndarray], titles: Sequence[str], hover: str) -> go.Figure:
+def overlay_figure(image: np.ndarray, values: np.ndarray, title: Title, bar_title: str, opacity: float,
+                   hover: str) -> go.Figure:
+    """One map over its image, on its own colour scale (for the weight-randomization check)."""
+    low, high = explain_scale(values)
+    axes = {"coloraxis": colour_axis(low, high, HEAT if low >= 0 else DIVERGING, bar_title, x=1.0)}
+    return image_row([ImagePanel(image, title, "coloraxis", overlay=values, overlay_opacity=opacity)], axes, hover,
+                     height=360)
+
+
+def explain_scale(values: np.ndarray) -> tuple[float, float]:
+    """[0, max] for a non-negative map, else symmetric about zero."""
+    low, high = float(np.min(values)), float(np.max(values))
+    if low >= 0:
+        return 0.0, max(high, 1e-12)
+    bound = max(-low, high)
+    return -bound, bound
+
+
+def squeeze_figure(images: Sequence[np.ndarray], titles: Sequence[Title], hover: str) -> go.Figure:
     """The input and its squeezed copies (gray, 0 to 1)."""
     panels = [ImagePanel(image, title, "coloraxis9") for image, title in zip(images, titles)]
-    return image_row(panels, {}, hover, height=300)
+    return image_row(panels, {}, hover, height=320)
 
 
 @dataclass(frozen=True)

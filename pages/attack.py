@@ -76,25 +76,30 @@ def choose_model() -> tuple[str, object]:
     return key, shipped_model(key)
 
 
-def choose_settings(label: int) -> attacks.AttackSettings:
-    """Attack, ε and, depending on the attack, target, α, steps and seed."""
-    kind = st.selectbox(t("attack.kind"), attacks.ATTACK_KINDS, key="attack_kind",
+def choose_kind() -> str:
+    return st.selectbox(t("attack.kind"), attacks.ATTACK_KINDS, key="attack_kind",
                         format_func=lambda option: t(f"attack.kind_{option}"))
+
+
+def choose_settings(kind: str, label: int) -> attacks.AttackSettings:
+    """ε and, depending on the attack, target, α, steps and seed."""
     eps = st.slider(t("attack.eps"), 0.0, 0.5, 0.1, 0.01, key="attack_eps", help=t("attack.eps_help"))
     target, alpha, steps, seed = None, 0.01, 10, 0
+    columns = iter(st.columns(3) if kind != "fgsm" else [])
     if kind == "targeted_fgsm":
-        target = st.selectbox(t("attack.target"), list(range(10)), index=(label + 1) % 10, key="attack_target")
+        target = next(columns).selectbox(t("attack.target"), list(range(10)), index=(label + 1) % 10,
+                                         key="attack_target")
     if kind in attacks.ITERATIVE_KINDS:
-        columns = st.columns(3)
-        alpha = columns[0].slider(t("attack.alpha"), 0.001, 0.1, 0.01, 0.001, format="%.3f", key="attack_alpha",
-                                  help=t("attack.alpha_help"))
-        steps = int(columns[1].number_input(t("attack.steps"), 1, MAX_STEPS_INPUT, 10, key="attack_steps",
-                                            help=t("attack.steps_help", cap=attacks.STEPS_CAP)))
-        if steps > attacks.STEPS_CAP:
-            st.warning(t("attack.steps_capped", steps=steps, cap=attacks.STEPS_CAP))
-            steps = attacks.STEPS_CAP
+        alpha = next(columns).slider(t("attack.alpha"), 0.001, 0.1, 0.01, 0.001, format="%.3f", key="attack_alpha",
+                                     help=t("attack.alpha_help"))
+        steps = int(next(columns).number_input(t("attack.steps"), 1, MAX_STEPS_INPUT, 10, key="attack_steps",
+                                               help=t("attack.steps_help", cap=attacks.STEPS_CAP)))
     if kind in ("pgd", "noise"):
-        seed = int(st.number_input(t("attack.seed"), 0, 10_000, 0, key="attack_seed", help=t("attack.seed_help")))
+        seed = int(next(columns).number_input(t("attack.seed"), 0, 10_000, 0, key="attack_seed",
+                                              help=t("attack.seed_help")))
+    if steps > attacks.STEPS_CAP:
+        st.warning(t("attack.steps_capped", steps=steps, cap=attacks.STEPS_CAP))
+        steps = attacks.STEPS_CAP
     return attacks.AttackSettings(kind, eps, alpha, steps, target, seed)
 
 
@@ -124,27 +129,33 @@ def show_outcome(result: attacks.AttackResult) -> None:
 
 
 def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) -> None:
-    left, right = st.columns([3, 2])
     amplification = 1.0 / max(result.linf, 1e-6)
     titles = (
-        t("attack.clean_title"),
-        t("attack.delta_title", linf=result.linf, l2=result.l2),
-        t("attack.adversarial_title", eps=settings.eps),
+        (t("attack.clean_title"), t("attack.prediction_line", digit=result.clean_prediction,
+                                    p=result.clean_probabilities[result.clean_prediction])),
+        (t("attack.delta_title"), t("attack.delta_norms", linf=result.linf, l2=result.l2)),
+        (t("attack.adversarial_title", eps=settings.eps),
+         t("attack.prediction_line", digit=result.adversarial_prediction,
+           p=result.adversarial_probabilities[result.adversarial_prediction])),
     )
-    left.plotly_chart(
+    st.plotly_chart(
         figures.attack_images_figure(result.clean, result.delta, result.adversarial, titles,
                                      t("attack.delta_bar", amplification=amplification), HOVER),
         width="stretch", key="attack_images",
     )
-    right.plotly_chart(
+    st.caption(t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=settings.eps))
+    left, right = st.columns(2)
+    left.plotly_chart(
         figures.probability_figure(result.clean_probabilities, result.adversarial_probabilities,
-                                   (t("attack.before"), t("attack.after")), t("attack.class_axis"),
+                                   (t("attack.before"), t("attack.after", eps=settings.eps)), t("attack.class_axis"),
                                    t("attack.probability_axis"), result.target),
         width="stretch", key="attack_probabilities",
     )
-    st.caption(t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=settings.eps))
-    if settings.kind in attacks.ITERATIVE_KINDS:
-        show_steps(result, settings)
+    with right:
+        if settings.kind in attacks.ITERATIVE_KINDS:
+            show_steps(result, settings)
+        else:
+            st.markdown(t("attack.one_step_note"))
 
 
 def show_steps(result: attacks.AttackResult, settings: attacks.AttackSettings) -> None:
@@ -171,44 +182,52 @@ def explained_class(result: attacks.AttackResult, label: int | None) -> int:
     choices = ["true", "clean_prediction", "adversarial_prediction", "any"]
     if label is None:
         choices.remove("true")
-    columns = st.columns([2, 1])
-    choice = columns[0].radio(t("attack.explained_class"), choices, horizontal=True, key="attack_explained",
-                              format_func=lambda option: t(f"attack.explained_{option}"))
+    choice = st.selectbox(t("attack.explained_class"), choices, key="attack_explained",
+                          format_func=lambda option: t(f"attack.explained_{option}"))
     if choice == "any":
-        return int(columns[1].selectbox(t("attack.any_class"), list(range(10)), key="attack_explained_any"))
+        return int(st.selectbox(t("attack.any_class"), list(range(10)), key="attack_explained_any"))
     return {"true": result.label, "clean_prediction": result.clean_prediction,
             "adversarial_prediction": result.adversarial_prediction}[choice]
 
 
-def explanation_method(model) -> tuple[str, str, bool]:
+def explanation_method(model, columns) -> tuple[str, str, bool]:
     """(method, layer, relu): Grad-CAM with a layer for a CNN; saliency or Integrated Gradients for an MLP."""
     if explain.has_conv_layers(model):
-        columns = st.columns(2)
-        layer = columns[0].selectbox(t("attack.layer"), list(model.gradcam_layers), index=len(model.gradcam_layers) - 1,
-                                     key="attack_layer")
+        layer = columns[0].selectbox(t("attack.layer"), list(model.gradcam_layers),
+                                     index=len(model.gradcam_layers) - 1, key="attack_layer")
         relu = columns[1].toggle(t("attack.relu"), True, key="attack_relu", help=t("attack.relu_help"))
         return "grad_cam", layer, relu
-    st.info(t("attack.mlp_note"))
-    method = st.radio(t("attack.mlp_method"), ["saliency", "integrated_gradients"], horizontal=True,
-                      key="attack_mlp_method", format_func=lambda option: t(f"attack.method_{option}"))
+    method = columns[0].radio(t("attack.mlp_method"), ["saliency", "integrated_gradients"], key="attack_mlp_method",
+                              format_func=lambda option: t(f"attack.method_{option}"))
     return method, "", False
 
 
 def show_explanation(model, result: attacks.AttackResult, label: int | None, settings: attacks.AttackSettings) -> None:
-    method, layer, relu = explanation_method(model)
-    target = explained_class(result, label)
-    opacity = st.slider(t("attack.opacity"), 0.0, 1.0, 0.6, 0.05, key="attack_opacity")
+    if not explain.has_conv_layers(model):
+        st.info(t("attack.mlp_note"))
+    columns = st.columns([1, 1, 1.3, 1.3])
+    method, layer, relu = explanation_method(model, columns)
+    with columns[2]:
+        target = explained_class(result, label)
+    opacity = columns[3].slider(t("attack.opacity"), 0.0, 1.0, 0.5, 0.05, key="attack_opacity")
     pair = explain.explain_pair(model, result.clean, result.adversarial, target, method, layer, relu)
     method_name = t(f"attack.method_{method}")
     titles = (
-        t("attack.map_clean", method=method_name, digit=target),
-        t("attack.map_adversarial", method=method_name, digit=target, eps=settings.eps),
-        t("attack.map_difference"),
+        (t("attack.map_clean"), t("attack.map_for", method=method_name, digit=target)),
+        (t("attack.map_adversarial", eps=settings.eps), t("attack.map_for", method=method_name, digit=target)),
     )
-    st.plotly_chart(
+    pair_column, difference_column = st.columns([2, 1])
+    pair_column.plotly_chart(
         figures.map_pair_figure(result.clean, result.adversarial, pair.clean, pair.adversarial, pair.scale, titles,
-                                t("attack.map_bar"), t("attack.difference_bar"), opacity, HOVER),
+                                t("attack.map_bar"), opacity, HOVER),
         width="stretch", key="attack_maps",
+    )
+    difference_column.plotly_chart(
+        figures.difference_figure(
+            pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=settings.eps)),
+            t("attack.difference_bar"), HOVER,
+        ),
+        width="stretch", key="attack_difference",
     )
     if method == "grad_cam":
         rows, cols = pair.resolution
@@ -259,9 +278,9 @@ def show_squeezing(model_key: str, model, result: attacks.AttackResult) -> None:
     adversarial_scores = attacks.squeeze_scores(model, result.adversarial, bits, median_size)
     clean_scores = attacks.squeeze_scores(model, result.clean, bits, median_size)
     titles = (
-        t("attack.squeeze_input"),
-        t("attack.squeeze_bits", bits=bits, l1=adversarial_scores.bit_depth[0]),
-        t("attack.squeeze_median", size=median_size, l1=adversarial_scores.median[0]),
+        (t("attack.squeeze_input"), t("attack.squeeze_input_note")),
+        (t("attack.squeeze_bits", bits=bits), t("attack.l1_score", l1=adversarial_scores.bit_depth[0])),
+        (t("attack.squeeze_median", size=median_size), t("attack.l1_score", l1=adversarial_scores.median[0])),
     )
     st.plotly_chart(figures.squeeze_figure((result.adversarial, squeezed_bits, squeezed_median), titles, HOVER),
                     width="stretch", key="attack_squeeze")
@@ -355,12 +374,12 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
     maps = [explain.explanation_map(network, result.clean, target, method, layer, True)
             for network in (model, randomized[model_key])]
     method_name = t(f"attack.method_{method}")
-    titles = (t("attack.sanity_real", method=method_name, digit=target),
-              t("attack.sanity_random", method=method_name, digit=target))
-    st.plotly_chart(
-        figures.side_by_side_maps(result.clean, maps, titles, (t("attack.map_bar"), t("attack.map_bar")), 0.6, HOVER),
-        width="stretch", key="attack_sanity",
-    )
+    titles = ((t("attack.sanity_real"), t("attack.map_for", method=method_name, digit=target)),
+              (t("attack.sanity_random"), t("attack.map_for", method=method_name, digit=target)))
+    opacity = st.session_state.get("attack_opacity", 0.5)
+    for column, values, title, key in zip(st.columns(2), maps, titles, ("attack_sanity_real", "attack_sanity_random")):
+        column.plotly_chart(figures.overlay_figure(result.clean, values, title, t("attack.map_bar"), opacity, HOVER),
+                            width="stretch", key=key)
     correlation = np.corrcoef(maps[0].ravel(), maps[1].ravel())[0, 1] if maps[0].std() and maps[1].std() else 0.0
     st.caption(t("attack.sanity_caption", correlation=correlation))
 
@@ -368,14 +387,16 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
 st.title(t("attack.title"))
 st.markdown(t("attack.intro"))
 
-input_column, model_column = st.columns([3, 2])
+input_column, model_column, kind_column = st.columns(3)
 with input_column:
     image, label, origin = choose_digit()
 with model_column:
     model_key, model = choose_model()
     st.caption(t("attack.digit_origin", origin=origin, label=label if label is not None else t("attack.unknown")))
+with kind_column:
+    kind = choose_kind()
 
-settings = choose_settings(label if label is not None else 0)
+settings = choose_settings(kind, label if label is not None else 0)
 result = attacks.run_attack(model, image, label, settings)
 explain_inputs(label, settings, result)
 show_outcome(result)
