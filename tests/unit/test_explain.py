@@ -83,12 +83,15 @@ def test_clean_and_adversarial_maps_share_one_scale(split, cnn):
         assert high == pytest.approx(max(pair.clean.max(), pair.adversarial.max(), abs(min(0, low))))
         np.testing.assert_allclose(pair.difference, pair.adversarial - pair.clean)
         figure = attack_figures.map_pair_figure(image, adversarial, pair.clean, pair.adversarial, pair.scale,
-                                                ("a", "b", "c"), "map", "diff", 0.5, "%{z}")
+                                                ("a", "b"), "map", 0.5, "%{z}")
         overlays = [trace for trace in figure.data if trace.coloraxis == "coloraxis"]
         assert len(overlays) == 2
         np.testing.assert_allclose(np.asarray(overlays[0].z), pair.clean)
         np.testing.assert_allclose(np.asarray(overlays[1].z), pair.adversarial)
         assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (low, high)
+        difference = attack_figures.difference_figure(pair.difference, "d", "diff", "%{z}")
+        bound = float(np.abs(pair.difference).max())
+        assert (difference.layout.coloraxis.cmin, difference.layout.coloraxis.cmax) == (-bound, bound)
 
 
 def test_shared_scale_is_symmetric_for_signed_maps():
