@@ -18,6 +18,7 @@ HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material
 
 FEATURE_PAGES: list[PageEntry] = [
     PageEntry("pages/backprop.py", "backprop", "nav.backprop", "backprop.summary", ":material/swap_horiz:"),
+    PageEntry("pages/descent.py", "descent", "nav.descent", "descent.summary", ":material/landscape:"),
     PageEntry("pages/draw.py", "draw", "nav.draw", "draw.summary", ":material/draw:"),
     PageEntry("pages/attack.py", "attack", "nav.attack", "attack.summary", ":material/bolt:"),
 ]

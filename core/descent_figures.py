@@ -1,0 +1,346 @@
+"""Plotly figures for the gradient-descent page: pure functions from grids and paths to figures.
+
+Every visible string arrives already translated (the `text` arguments); nothing here knows a language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.optim_paths import WARMUP_EPOCHS, Path
+from core.surfaces import Grid, Surface
+
+COLOURS = ("#1f6feb", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+NUMBERED_POINTS = 10
+ARROWED_STEPS = 5
+MAX_FRAMES = 120
+CLICK_GRID = 41
+MARGIN = 0.12
+
+
+@dataclass(frozen=True)
+class MapText:
+    """Translated strings of the map, the 3-D view and the playback controls."""
+
+    x_title: str
+    y_title: str
+    value: str
+    colour_title: str
+    click_hint: str
+    start: str
+    global_minimum: str
+    local_minimum: str
+    domain: str
+    play: str
+    pause: str
+    step: str
+    title_3d: str
+
+
+@dataclass(frozen=True)
+class CurveText:
+    title: str
+    x_title: str
+    y_title: str
+    empty: str = ""
+    note: str = ""
+
+
+def colour(index: int) -> str:
+    return COLOURS[index % len(COLOURS)]
+
+
+def colour_values(surface: Surface, z: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The values to colour by, and colour-bar ticks: log10(f − min + 1) on surfaces that span decades."""
+    if not surface.log_colours:
+        return z, {}
+    floor = float(np.nanmin(z))
+    shifted = np.log10(z - floor + 1.0)
+    top = float(np.nanmax(shifted))
+    ticks = np.arange(0.0, np.ceil(top) + 1.0)
+    return shifted, {"tickvals": ticks.tolist(), "ticktext": [f"{floor + 10**tick - 1:.3g}" for tick in ticks]}
+
+
+def _axis_ranges(surface: Surface) -> tuple[list[float], list[float]]:
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    dx, dy = (x_high - x_low) * MARGIN, (y_high - y_low) * MARGIN
+    return [x_low - dx, x_high + dx], [y_low - dy, y_high + dy]
+
+
+def _frame_steps(length: int) -> np.ndarray:
+    return np.unique(np.linspace(0, length - 1, min(length, MAX_FRAMES)).round().astype(int))
+
+
+def _trail(path: Path, frame_steps: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The path as drawn at playback step `step`: the frame points so far, then the exact current point."""
+    last = min(step, len(path.points) - 1)
+    indices = frame_steps[frame_steps < last].tolist() + [last]
+    if last < NUMBERED_POINTS:
+        indices = list(range(last + 1))
+    chosen = path.points[indices]
+    return chosen[:, 0], chosen[:, 1]
+
+
+def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> list:
+    traces = []
+    for is_global, name, symbol, size in ((True, text.global_minimum, "star", 18), (False, text.local_minimum,
+                                                                                     "star-diamond", 13)):
+        chosen = [minimum for minimum in surface.minima if minimum.is_global == is_global]
+        if not chosen:
+            continue
+        xs = [minimum.point[0] for minimum in chosen]
+        ys = [minimum.point[1] for minimum in chosen]
+        values = [minimum.value for minimum in chosen]
+        hover = f"{name}<br>({{x:.4f}}, {{y:.4f}})<br>{text.value} = %{{customdata:.4f}}<extra></extra>"
+        hover = hover.replace("{x:", "%{x:").replace("{y:", "%{y:")
+        marker = {"color": "gold" if is_global else "white", "line": {"color": "black", "width": 1.5}}
+        if three_d:
+            traces.append(go.Scatter3d(x=xs, y=ys, z=values, mode="markers", name=name, customdata=values,
+                                       marker={**marker, "size": 6, "symbol": "diamond"}, hovertemplate=hover))
+        else:
+            traces.append(go.Scatter(x=xs, y=ys, mode="markers", name=name, customdata=values,
+                                     marker={**marker, "size": size, "symbol": symbol}, hovertemplate=hover))
+    return traces
+
+
+def _contour(surface: Surface, grid: Grid, text: MapText) -> go.Contour:
+    shown, ticks = colour_values(surface, grid.z)
+    return go.Contour(
+        x=grid.x, y=grid.y, z=shown, customdata=grid.z, colorscale="Viridis", ncontours=30,
+        contours={"coloring": "heatmap", "showlines": True}, line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+        colorbar={"title": {"text": text.colour_title}, **ticks}, name=text.value, showlegend=False,
+        hovertemplate=f"({text.x_title} %{{x:.3f}}, {text.y_title} %{{y:.3f}})<br>{text.value} = %{{customdata:.4g}}"
+                      "<extra></extra>",
+    )
+
+
+def _click_layer(surface: Surface, text: MapText) -> go.Scatter:
+    """An invisible grid of points over the map: a click on the map lands on one of them (contours take no clicks)."""
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    xs, ys = np.meshgrid(np.linspace(x_low, x_high, CLICK_GRID), np.linspace(y_low, y_high, CLICK_GRID))
+    return go.Scatter(
+        x=xs.ravel().round(6), y=ys.ravel().round(6), mode="markers", name=text.click_hint, showlegend=False,
+        marker={"size": 14, "opacity": 0.0, "color": "white"},
+        hovertemplate=f"{text.click_hint}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+    )
+
+
+def map_figure(
+    surface: Surface, grid: Grid, paths: Sequence[Path], names: Sequence[str], start: tuple[float, float],
+    text: MapText, height: int = 620,
+) -> go.Figure:
+    """The contour map with every path, numbered first points, arrows, the minima, a click layer and playback."""
+    traces: list = [_contour(surface, grid, text), _click_layer(surface, text)]
+    traces += _minimum_traces(surface, text)
+    traces.append(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name=text.start,
+                             marker={"size": 14, "symbol": "circle-open", "color": "white", "line": {"width": 3}},
+                             hovertemplate=f"{text.start} (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
+    first_path_trace = len(traces)
+    longest = max((len(path.points) for path in paths), default=1)
+    frame_steps = _frame_steps(longest)
+    for index, (path, name) in enumerate(zip(paths, names)):
+        labels = [str(k) if k < NUMBERED_POINTS else "" for k in range(len(path.points))]
+        traces.append(go.Scatter(
+            x=path.points[:, 0], y=path.points[:, 1], mode="lines+markers+text", name=name, text=labels,
+            textposition="top center", textfont={"color": "white", "size": 11},
+            line={"color": colour(index), "width": 2}, marker={"color": colour(index), "size": 6},
+            customdata=np.column_stack([np.arange(len(path.points)), path.losses]),
+            hovertemplate=f"{name}<br>{text.step} %{{customdata[0]}}: (%{{x:.4g}}, %{{y:.4g}})<br>"
+                          f"{text.value} = %{{customdata[1]:.4g}}<extra></extra>",
+        ))
+    path_traces = list(range(first_path_trace, first_path_trace + len(paths)))
+    figure = go.Figure(traces)
+    figure.frames = [
+        go.Frame(name=str(step), traces=path_traces, _validate=False,
+                 data=[go.Scatter(x=trail[0], y=trail[1], _validate=False)
+                       for trail in (_trail(path, frame_steps, step) for path in paths)])
+        for step in frame_steps.tolist()
+    ]
+    x_range, y_range = _axis_ranges(surface)
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
+                     line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
+    figure.update_layout(
+        annotations=_arrows(surface, paths),
+        height=height, margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False},
+        yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False},
+        legend={"orientation": "h", "y": -0.12}, hovermode="closest",
+        updatemenus=[_play_buttons(text)], sliders=[_playback_slider(frame_steps, text)],
+    )
+    return figure
+
+
+def _arrows(surface: Surface, paths: Sequence[Path]) -> list[dict]:
+    """Arrows along the first steps of every path (inside the domain)."""
+    arrows = []
+    for index, path in enumerate(paths):
+        for k in range(min(ARROWED_STEPS, len(path.points) - 1)):
+            (x0, y0), (x1, y1) = path.points[k], path.points[k + 1]
+            if surface.contains((x0, y0)) and surface.contains((x1, y1)) and (x0, y0) != (x1, y1):
+                arrows.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
+                               "ayref": "y", "text": "", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
+                               "arrowwidth": 2, "arrowcolor": colour(index)})
+    return arrows
+
+
+def _play_buttons(text: MapText) -> dict:
+    return {
+        "type": "buttons", "direction": "left", "x": 0.0, "y": 1.08, "xanchor": "left", "yanchor": "bottom",
+        "showactive": False,
+        "buttons": [
+            {"label": "▶ " + text.play, "method": "animate",
+             "args": [None, {"frame": {"duration": 80, "redraw": False}, "fromcurrent": True,
+                             "transition": {"duration": 0}, "mode": "immediate"}]},
+            {"label": "⏸ " + text.pause, "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                               "transition": {"duration": 0}}]},
+        ],
+    }
+
+
+def _playback_slider(frame_steps: np.ndarray, text: MapText) -> dict:
+    return {
+        "active": len(frame_steps) - 1, "x": 0.25, "len": 0.75, "y": 1.12, "yanchor": "bottom",
+        "currentvalue": {"prefix": text.step + " "}, "pad": {"t": 0, "b": 0},
+        "steps": [{"label": str(step), "method": "animate",
+                   "args": [[str(step)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                                          "transition": {"duration": 0}}]}
+                  for step in frame_steps.tolist()],
+    }
+
+
+def surface_figure(
+    surface: Surface, grid: Grid, paths: Sequence[Path], names: Sequence[str], text: MapText, height: int = 620
+) -> go.Figure:
+    """The 3-D surface with every path drawn on it."""
+    shown, ticks = colour_values(surface, grid.z)
+    traces: list = [go.Surface(
+        x=grid.x, y=grid.y, z=grid.z, surfacecolor=shown, customdata=grid.z, colorscale="Viridis", opacity=0.92,
+        colorbar={"title": {"text": text.colour_title}, **ticks}, showscale=True, name=text.value,
+        hovertemplate=f"(%{{x:.3f}}, %{{y:.3f}})<br>{text.value} = %{{z:.4g}}<extra></extra>",
+    )]
+    traces += _minimum_traces(surface, text, three_d=True)
+    z_low, z_high = float(np.nanmin(grid.z)), float(np.nanmax(grid.z))
+    lift = (z_high - z_low) * 0.01
+    for index, (path, name) in enumerate(zip(paths, names)):
+        keep = surface.inside(path.points)
+        traces.append(go.Scatter3d(
+            x=path.points[keep, 0], y=path.points[keep, 1], z=path.losses[keep] + lift, mode="lines+markers",
+            name=name, line={"color": colour(index), "width": 5}, marker={"size": 3, "color": colour(index)},
+            hovertemplate=f"{name}<br>(%{{x:.4g}}, %{{y:.4g}})<br>{text.value} = %{{z:.4g}}<extra></extra>",
+        ))
+    figure = go.Figure(traces)
+    figure.update_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, title={"text": text.title_3d},
+        scene={"xaxis": {"title": {"text": text.x_title}}, "yaxis": {"title": {"text": text.y_title}},
+               "zaxis": {"title": {"text": text.value}}, "aspectmode": "manual",
+               "aspectratio": {"x": 1, "y": 1, "z": 0.6}},
+        legend={"orientation": "h", "y": -0.02},
+    )
+    return figure
+
+
+def curves_figure(
+    series: Sequence[np.ndarray | None], names: Sequence[str], text: CurveText, log_y: bool = False,
+    height: int = 320,
+) -> go.Figure:
+    """One line per optimizer against the step number (loss, learning rate or distance)."""
+    figure = go.Figure()
+    for index, (values, name) in enumerate(zip(series, names)):
+        if values is None or len(values) == 0:
+            continue
+        shown = np.where(values > 0, values, np.nan) if log_y else values
+        figure.add_trace(go.Scatter(x=np.arange(len(values)), y=shown, mode="lines", name=name,
+                                    line={"color": colour(index), "width": 2},
+                                    hovertemplate=f"{name}<br>{text.x_title} %{{x}}: %{{y:.4g}}<extra></extra>"))
+    if not figure.data and text.empty:
+        figure.add_annotation(text=text.empty, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    figure.update_layout(
+        height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, title={"text": text.title},
+        xaxis={"title": {"text": text.x_title}},
+        yaxis={"title": {"text": text.y_title}, "type": "log" if log_y else "linear"},
+        legend={"orientation": "h", "y": -0.25}, hovermode="x unified",
+    )
+    return figure
+
+
+def schedule_figure(paths: Sequence[Path], names: Sequence[str], text: CurveText, height: int = 320) -> go.Figure:
+    """The learning rate each optimizer really used at each step; SequentialLR's restart marked where it happens."""
+    figure = curves_figure([path.lrs for path in paths], names, text, height=height)
+    figure.update_traces(mode="lines+markers", marker={"size": 4})
+    for index, path in enumerate(paths):
+        if path.settings.schedule == "warmup_decay" and len(path.lrs) > WARMUP_EPOCHS:
+            figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], text=text.note, showarrow=True,
+                                  arrowhead=2, arrowcolor=colour(index), font={"color": colour(index)}, ax=60, ay=-40)
+    return figure
+
+
+@dataclass(frozen=True)
+class ParabolaPanel:
+    title: str
+    points: np.ndarray
+
+
+def parabola_figure(panels: Sequence[ParabolaPanel], x_title: str, y_title: str, step: str,
+                    height: int = 380) -> go.Figure:
+    """f(x) = x² with a gradient-descent path per learning rate, side by side."""
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[panel.title for panel in panels],
+                           horizontal_spacing=0.05)
+    for column, panel in enumerate(panels, start=1):
+        reach = max(3.0, float(np.nanmax(np.abs(panel.points))) * 1.1)
+        curve_x = np.linspace(-reach, reach, 201)
+        figure.add_trace(go.Scatter(x=curve_x, y=curve_x**2, mode="lines", line={"color": "#888", "width": 2},
+                                    showlegend=False, hoverinfo="skip"), row=1, col=column)
+        xs = panel.points
+        figure.add_trace(go.Scatter(
+            x=xs, y=xs**2, mode="lines+markers+text", text=[str(k) if k < NUMBERED_POINTS else ""
+                                                            for k in range(len(xs))],
+            textposition="top center", line={"color": colour(column - 1), "width": 2},
+            marker={"size": 8, "color": colour(column - 1)}, showlegend=False,
+            hovertemplate=f"{step} %{{text}}: x = %{{x:.4g}}, {y_title} = %{{y:.4g}}<extra></extra>",
+        ), row=1, col=column)
+        figure.update_xaxes(title_text=x_title, row=1, col=column)
+    figure.update_yaxes(title_text=y_title, row=1, col=1)
+    figure.update_layout(height=height, margin={"l": 50, "r": 20, "t": 60, "b": 40})
+    return figure
+
+
+@dataclass(frozen=True)
+class RestartText:
+    map: MapText
+    starts: str
+    ends: str
+    best: str
+
+
+def restarts_figure(surface: Surface, grid: Grid, starts: np.ndarray, ends: np.ndarray, best: tuple[float, float],
+                    text: RestartText, height: int = 560) -> go.Figure:
+    """The random starts, where each run ended, and the best end, on the contour map."""
+    figure = go.Figure([_contour(surface, grid, text.map)])
+    segments_x = np.column_stack([starts[:, 0], ends[:, 0], np.full(len(starts), np.nan)]).ravel()
+    segments_y = np.column_stack([starts[:, 1], ends[:, 1], np.full(len(starts), np.nan)]).ravel()
+    figure.add_trace(go.Scatter(x=segments_x, y=segments_y, mode="lines", showlegend=False, hoverinfo="skip",
+                                line={"color": "rgba(255,255,255,0.45)", "width": 1}))
+    figure.add_trace(go.Scatter(x=starts[:, 0], y=starts[:, 1], mode="markers", name=text.starts,
+                                marker={"size": 6, "color": "white", "line": {"width": 1, "color": "black"}}))
+    figure.add_trace(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="markers", name=text.ends,
+                                marker={"size": 7, "color": "#ff7f0e", "symbol": "x"}))
+    for trace in _minimum_traces(surface, text.map):
+        figure.add_trace(trace)
+    figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=text.best,
+                                marker={"size": 16, "color": "#d62728", "symbol": "circle-open", "line": {"width": 3}}))
+    x_range, y_range = _axis_ranges(surface)
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
+                     line={"color": "black", "width": 2, "dash": "dot"})
+    figure.update_layout(height=height, margin={"l": 60, "r": 20, "t": 30, "b": 40},
+                         xaxis={"title": {"text": text.map.x_title}, "range": x_range},
+                         yaxis={"title": {"text": text.map.y_title}, "range": y_range},
+                         legend={"orientation": "h", "y": -0.15})
+    return figure

@@ -1,0 +1,390 @@
+"""Gradient descent: torch.optim optimizers racing across loss surfaces, the course's eggholder experiment included."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from core import descent_figures as figures
+from core import optim_paths as optim
+from core import surfaces
+from ui.i18n import t
+
+MAX_RACERS = 6
+DEFAULT_KINDS = ("sgd", "momentum", "adam", "nesterov", "rmsprop", "adagrad")
+GRID_RESOLUTION = 160
+SURFACE_GRID_RESOLUTION = 90
+LAST_GOOD = "descent_last_good"
+RESTARTS = "descent_restarts_result"
+MAP_KEY = "descent_map"
+
+
+# --- state and callbacks ------------------------------------------------------------------------------------------
+
+
+def racer_key(index: int, name: str) -> str:
+    return f"descent_racer{index}_{name}"
+
+
+def reset_racer(index: int, surface_key: str, kind: str | None = None) -> None:
+    """Put racer `index` back to its default optimizer and a suggested learning rate for the surface."""
+    kind = kind or DEFAULT_KINDS[index]
+    defaults = {"kind": kind, "lr": optim.suggested_lr(surface_key, kind), "lr_typed": "", "momentum": 0.9,
+                "beta1": 0.9, "beta2": 0.999, "eps_exponent": -8, "alpha": 0.99, "schedule": "none", "gamma": 0.9}
+    for name, value in defaults.items():
+        st.session_state[racer_key(index, name)] = value
+
+
+def use_surface_defaults() -> None:
+    """After a surface change: its own start point and suggested learning rates."""
+    key = st.session_state["descent_surface"]
+    start = surfaces.build_surface(key, st.session_state.get("descent_condition", surfaces.DEFAULT_CONDITION)).start
+    st.session_state["descent_start_x"], st.session_state["descent_start_y"] = start
+    for index in range(MAX_RACERS):
+        reset_racer(index, key, st.session_state.get(racer_key(index, "kind")))
+
+
+def suggest_lr_for_kind(index: int) -> None:
+    st.session_state[racer_key(index, "lr")] = optim.suggested_lr(
+        st.session_state["descent_surface"], st.session_state[racer_key(index, "kind")]
+    )
+
+
+def load_course_experiment() -> None:
+    """The course's run: SGD lr 5 from (300, 135) on the eggholder for 10 steps, without and with decay."""
+    st.session_state["descent_surface"] = "eggholder"
+    st.session_state["descent_start_x"], st.session_state["descent_start_y"] = optim.COURSE_START
+    st.session_state["descent_steps"] = optim.COURSE_STEPS
+    st.session_state["descent_racer_count"] = 2
+    st.session_state["descent_noise"] = 0.0
+    st.session_state["descent_project"] = False
+    for index, schedule in enumerate(("none", "course_decay")):
+        reset_racer(index, "eggholder", "sgd")
+        st.session_state[racer_key(index, "lr")] = optim.COURSE_LR
+        st.session_state[racer_key(index, "schedule")] = schedule
+
+
+def start_from_click() -> None:
+    """A click on the map's invisible point grid: that point becomes the start."""
+    points = st.session_state[MAP_KEY].selection.points
+    if points:
+        st.session_state["descent_start_x"] = float(points[0]["x"])
+        st.session_state["descent_start_y"] = float(points[0]["y"])
+
+
+def init_state() -> None:
+    if "descent_surface" in st.session_state:
+        return
+    st.session_state["descent_surface"] = "eggholder"
+    st.session_state["descent_condition"] = surfaces.DEFAULT_CONDITION
+    st.session_state["descent_steps"] = 100
+    st.session_state["descent_racer_count"] = 3
+    st.session_state["descent_noise"] = 0.0
+    st.session_state["descent_seed"] = 0
+    st.session_state["descent_project"] = False
+    use_surface_defaults()
+
+
+# --- controls -----------------------------------------------------------------------------------------------------
+
+
+def parse_typed_lr(text: str) -> float | None:
+    """The typed learning rate, NaN when the text is not a number, None when the box is empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def racer_controls(index: int) -> tuple[optim.OptimizerSettings, float]:
+    """The widgets of one racer; returns its settings and the learning rate as entered (maybe invalid)."""
+    key = lambda name: racer_key(index, name)  # noqa: E731
+    kind = st.selectbox(t("descent.optimizer"), optim.OPTIMIZER_KINDS, key=key("kind"),
+                        format_func=lambda k: t(f"descent.optimizer.{k}"), on_change=suggest_lr_for_kind,
+                        args=(index,))
+    lr_slider = st.select_slider(t("descent.lr"), optim.learning_rate_options(), key=key("lr"),
+                                 format_func=lambda v: f"{v:g}", help=t("descent.lr_help"))
+    typed = parse_typed_lr(st.text_input(t("descent.lr_typed"), key=key("lr_typed"),
+                                         placeholder=t("descent.lr_typed_placeholder")))
+    lr = lr_slider if typed is None else typed
+    extra: dict = {}
+    if kind in ("momentum", "nesterov"):
+        extra["momentum"] = st.slider(t("descent.momentum"), 0.0, 0.99, step=0.01, key=key("momentum"))
+    if kind == "adam":
+        extra["beta1"] = st.slider(t("descent.beta1"), 0.0, 0.999, step=0.001, key=key("beta1"),
+                                   format="%.3f")
+        extra["beta2"] = st.select_slider(t("descent.beta2"), [0.9, 0.99, 0.995, 0.999, 0.9999], key=key("beta2"),
+                                          help=t("descent.beta2_help"))
+    if kind == "rmsprop":
+        extra["alpha"] = st.slider(t("descent.alpha"), 0.5, 0.999, step=0.001, key=key("alpha"), format="%.3f")
+    if kind in ("adam", "rmsprop", "adagrad"):
+        extra["eps"] = 10.0 ** st.slider(t("descent.eps"), -12, -1, key=key("eps_exponent"),
+                                         help=t("descent.eps_help"))
+    schedule = st.selectbox(t("descent.schedule"), optim.SCHEDULE_KINDS, key=key("schedule"),
+                            format_func=lambda s: t(f"descent.schedule.{s}"))
+    if schedule == "exponential":
+        extra["gamma"] = st.slider(t("descent.gamma"), 0.5, 1.0, step=0.01, key=key("gamma"))
+    settings = optim.OptimizerSettings(kind=kind, lr=lr if optim.learning_rate_problem(lr) is None else 1.0,
+                                       schedule=schedule, **extra)
+    return settings, lr
+
+
+def racer_name(index: int, settings: optim.OptimizerSettings) -> str:
+    name = t("descent.racer_name", number=index + 1, optimizer=t(f"descent.optimizer.{settings.kind}"),
+             lr=f"{settings.lr:g}")
+    if settings.schedule != "none":
+        name += " · " + t(f"descent.schedule_short.{settings.schedule}")
+    return name
+
+
+# --- cached computation -------------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_grid(key: str, condition: float, resolution: int) -> surfaces.Grid:
+    return surfaces.sample_grid(surfaces.build_surface(key, condition), resolution)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def race_paths(key: str, condition: float, racers: tuple[optim.OptimizerSettings, ...], start: tuple[float, float],
+               run: optim.RunSettings) -> list[optim.Path]:
+    return optim.race(surfaces.build_surface(key, condition), racers, start, run)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def course_paths() -> tuple[optim.Path, optim.Path]:
+    return optim.course_experiment(decay=False), optim.course_experiment(decay=True)
+
+
+# --- messages -----------------------------------------------------------------------------------------------------
+
+
+def input_problems(surface: surfaces.Surface, start: tuple[float, float], entered_lrs: list[float]) -> list[str]:
+    problems = []
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    if not all(math.isfinite(v) for v in start) or not surface.contains(start):
+        problems.append(t("descent.bad_start", x=f"{start[0]:g}", y=f"{start[1]:g}", x_low=f"{x_low:g}",
+                          x_high=f"{x_high:g}", y_low=f"{y_low:g}", y_high=f"{y_high:g}"))
+    for index, lr in enumerate(entered_lrs):
+        problem = optim.learning_rate_problem(lr)
+        if problem:
+            problems.append(t(f"descent.bad_lr.{problem}", number=index + 1, lr=f"{lr:g}",
+                              limit=f"{optim.MAX_LEARNING_RATE:g}"))
+    return problems
+
+
+def path_messages(surface: surfaces.Surface, paths: list[optim.Path], names: list[str]) -> None:
+    for path, name in zip(paths, names):
+        if path.stop is not None:
+            x, y = path.stop.point
+            st.warning(t(f"descent.stop.{path.stop.reason}", name=name, step=path.stop.step, x=f"{x:.4g}",
+                         y=f"{y:.4g}"), icon=":material/block:")
+        exit_step = path.first_exit
+        if exit_step is not None:
+            key = "descent.left_domain_stays" if path.stays_outside else "descent.left_domain_returns"
+            st.warning(t(key, name=name, step=exit_step), icon=":material/open_in_new:")
+    if any(path.first_exit is not None for path in paths) and surface.key == "eggholder":
+        st.info(t("descent.eggholder_outside_note"))
+
+
+def summary_rows(paths: list[optim.Path], names: list[str]) -> list[dict]:
+    rows = []
+    for path, name in zip(paths, names):
+        if path.stop is not None:
+            status = t(f"descent.status.{path.stop.reason}", step=path.stop.step)
+        elif path.first_exit is not None:
+            status = t("descent.status.outside", step=path.first_exit)
+        else:
+            status = t("descent.status.ok")
+        x, y = path.final_point
+        rows.append({
+            t("descent.col.racer"): name,
+            t("descent.col.steps"): path.steps_taken,
+            t("descent.col.final_point"): f"({x:.4g}, {y:.4g})",
+            t("descent.col.final_loss"): round(path.final_loss, 4),
+            t("descent.col.best_loss"): round(float(np.nanmin(path.losses)), 4),
+            t("descent.col.distance"): None if path.distances is None else round(float(path.distances[-1]), 4),
+            t("descent.col.status"): status,
+        })
+    return rows
+
+
+def map_text() -> figures.MapText:
+    return figures.MapText(
+        x_title="w₀", y_title="w₁", value=t("descent.fig.loss"), colour_title=t("descent.fig.loss"),
+        click_hint=t("descent.fig.click_hint"), start=t("descent.fig.start"),
+        global_minimum=t("descent.fig.global_minimum"), local_minimum=t("descent.fig.local_minimum"),
+        domain=t("descent.fig.domain"), play=t("descent.fig.play"), pause=t("descent.fig.pause"),
+        step=t("descent.fig.step"), title_3d=t("descent.fig.title_3d"),
+    )
+
+
+# --- page ---------------------------------------------------------------------------------------------------------
+
+init_state()
+st.title(t("descent.title"))
+st.markdown(t("descent.intro"))
+
+race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
+    [t("descent.tab.race"), t("descent.tab.course"), t("descent.tab.lesson"), t("descent.tab.restarts")]
+)
+
+with race_tab:
+    st.button(t("descent.load_course"), on_click=load_course_experiment, icon=":material/school:",
+              help=t("descent.load_course_help"))
+    surface_column, start_column, run_column = st.columns([1.2, 1, 1.3])
+    with surface_column:
+        surface_key = st.selectbox(t("descent.surface"), surfaces.SURFACE_KEYS, key="descent_surface",
+                                   format_func=lambda k: t(f"descent.surface.{k}"), on_change=use_surface_defaults)
+        condition = surfaces.DEFAULT_CONDITION
+        if surface_key == "bowl":
+            condition = st.slider(t("descent.condition"), 1.0, 100.0, step=1.0, key="descent_condition",
+                                  help=t("descent.condition_help"))
+        st.caption(t(f"descent.surface_note.{surface_key}"))
+    surface = surfaces.build_surface(surface_key, condition)
+    with start_column:
+        start_x = st.number_input(t("descent.start_x"), key="descent_start_x", format="%.4f")
+        start_y = st.number_input(t("descent.start_y"), key="descent_start_y", format="%.4f")
+        st.caption(t("descent.start_help"))
+    with run_column:
+        steps = st.slider(t("descent.steps"), 1, optim.MAX_STEPS, key="descent_steps")
+        noise = st.slider(t("descent.noise"), 0.0, 20.0, step=0.5, key="descent_noise", help=t("descent.noise_help"))
+        seed = st.number_input(t("descent.seed"), 0, 10_000, step=1, key="descent_seed")
+        project = st.toggle(t("descent.project"), key="descent_project", help=t("descent.project_help"))
+
+    racer_count = st.slider(t("descent.racer_count"), 1, MAX_RACERS, key="descent_racer_count")
+    racers, entered_lrs = [], []
+    racer_columns = st.columns(min(racer_count, 3))
+    for index in range(racer_count):
+        with racer_columns[index % len(racer_columns)].expander(t("descent.racer", number=index + 1), expanded=True):
+            settings, entered = racer_controls(index)
+        racers.append(settings)
+        entered_lrs.append(entered)
+
+    start = (float(start_x), float(start_y))
+    run = optim.RunSettings(steps=int(steps), noise_sigma=float(noise), seed=int(seed), project=bool(project))
+    request = (surface_key, float(condition), tuple(racers), start, run)
+    problems = input_problems(surface, start, entered_lrs)
+    for problem in problems:
+        st.error(problem, icon=":material/error:")
+    paths = None
+    if not problems:
+        paths = race_paths(*request)
+        if all(path.steps_taken == 0 and path.stop is not None for path in paths):
+            path_messages(surface, paths, [racer_name(i, p.settings) for i, p in enumerate(paths)])
+            st.error(t("descent.nothing_to_show"), icon=":material/error:")
+            paths = None
+        else:
+            st.session_state[LAST_GOOD] = request
+    if paths is None and LAST_GOOD in st.session_state:
+        request = st.session_state[LAST_GOOD]
+        paths = race_paths(*request)
+        st.info(t("descent.showing_previous"), icon=":material/history:")
+
+    if paths is not None:
+        shown_key, shown_condition, _, shown_start, _ = request
+        shown_surface = surfaces.build_surface(shown_key, shown_condition)
+        names = [racer_name(index, path.settings) for index, path in enumerate(paths)]
+        if not problems:
+            path_messages(shown_surface, paths, names)
+        view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
+                        format_func=lambda v: t(f"descent.view.{v}"))
+        text = map_text()
+        if view == "map":
+            grid = surface_grid(shown_key, shown_condition, GRID_RESOLUTION)
+            st.plotly_chart(figures.map_figure(shown_surface, grid, paths, names, shown_start, text), key=MAP_KEY,
+                            on_select=start_from_click, selection_mode="points", width="stretch",
+                            config={"displaylogo": False})
+            st.caption(t("descent.map_help"))
+        else:
+            grid = surface_grid(shown_key, shown_condition, SURFACE_GRID_RESOLUTION)
+            st.plotly_chart(figures.surface_figure(shown_surface, grid, paths, names, text), width="stretch",
+                            config={"displaylogo": False})
+        loss_column, lr_column, distance_column = st.columns(3)
+        step_label = t("descent.fig.step")
+        with loss_column:
+            st.plotly_chart(figures.curves_figure(
+                [path.losses for path in paths], names,
+                figures.CurveText(t("descent.fig.loss_title"), step_label, t("descent.fig.loss"))), width="stretch")
+        with lr_column:
+            st.plotly_chart(figures.schedule_figure(
+                paths, names, figures.CurveText(t("descent.fig.lr_title"), step_label, t("descent.fig.lr"),
+                                                note=t("descent.fig.restart_note"))), width="stretch")
+        with distance_column:
+            st.plotly_chart(figures.curves_figure(
+                [path.distances for path in paths], names,
+                figures.CurveText(t("descent.fig.distance_title"), step_label, t("descent.fig.distance"),
+                                  empty=t("descent.fig.no_minimum")), log_y=True), width="stretch")
+        st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
+
+with course_tab:
+    st.markdown(t("descent.course_intro"))
+    st.code(t("descent.course_code"), language="python")
+    plain, decayed = course_paths()
+    table_columns = st.columns(2)
+    for column, path, title in zip(table_columns, (plain, decayed),
+                                   (t("descent.course_plain"), t("descent.course_decay"))):
+        with column:
+            st.subheader(title)
+            lrs = list(path.lrs) + [None]
+            st.dataframe(
+                [{t("descent.col.step"): k, "w₀": round(float(p[0]), 4), "w₁": round(float(p[1]), 4),
+                  t("descent.col.loss"): round(float(loss), 4),
+                  t("descent.col.lr_next"): None if lr is None else round(float(lr), 6)}
+                 for k, (p, loss, lr) in enumerate(zip(path.points, path.losses, lrs))],
+                hide_index=True, width="stretch",
+            )
+    st.markdown(t("descent.course_observation"))
+    st.button(t("descent.load_course"), on_click=load_course_experiment, key="descent_load_course_2",
+              icon=":material/school:")
+
+with lesson_tab:
+    st.markdown(t("descent.lesson_intro"))
+    lesson_steps = st.slider(t("descent.lesson_steps"), 1, 30, optim.PARABOLA_STEPS, key="descent_lesson_steps")
+    panels = [
+        figures.ParabolaPanel(t(f"descent.lesson.{name}", lr=f"{lr:g}", factor=f"{abs(1 - 2 * lr):g}"),
+                              optim.parabola_path(lr, steps=lesson_steps))
+        for name, lr in zip(("too_small", "right", "too_large", "divergent"), optim.PARABOLA_RATES)
+    ]
+    st.plotly_chart(figures.parabola_figure(panels, "x", t("descent.fig.parabola_y"), t("descent.fig.step")),
+                    width="stretch")
+    st.markdown(t("descent.lesson_explain"))
+
+with restarts_tab:
+    st.markdown(t("descent.restarts_intro"))
+    restart_count = st.slider(t("descent.restart_count"), 2, 200, 30, key="descent_restart_count")
+    restart_seed = st.number_input(t("descent.restart_seed"), 0, 10_000, 0, key="descent_restart_seed")
+    first = racers[0]
+    st.caption(t("descent.restarts_uses", name=racer_name(0, first), steps=run.steps))
+    if st.button(t("descent.run_restarts"), key="descent_run_restarts", icon=":material/casino:"):
+        if problems:
+            st.error(t("descent.restarts_blocked"), icon=":material/error:")
+        else:
+            st.session_state[RESTARTS] = (
+                surface_key, condition,
+                optim.random_restarts(surface, first, restart_count, run, seed=int(restart_seed)),
+            )
+    if RESTARTS in st.session_state:
+        restart_key, restart_condition, result = st.session_state[RESTARTS]
+        restart_surface = surfaces.build_surface(restart_key, restart_condition)
+        best = restart_surface.global_minimum
+        gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
+                                        gap=f"{result.best_loss - best.value:.4f}")
+        st.success(t("descent.restarts_best", surface=t(f"descent.surface.{restart_key}"),
+                     x=f"{result.best_point[0]:.4f}", y=f"{result.best_point[1]:.4f}",
+                     loss=f"{result.best_loss:.4f}") + " " + gap)
+        if result.stopped.any():
+            st.warning(t("descent.restarts_stopped", count=int(result.stopped.sum())))
+        outside = int((~restart_surface.inside(result.ends)).sum())
+        if outside:
+            st.warning(t("descent.restarts_outside", count=outside))
+        st.plotly_chart(figures.restarts_figure(
+            restart_surface, surface_grid(restart_key, restart_condition, GRID_RESOLUTION), result.starts,
+            result.ends, result.best_point,
+            figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
+            width="stretch")
