@@ -138,7 +138,8 @@ def map_figure(
     traces: list = [_contour(surface, grid, text), _click_layer(surface, text)]
     traces += _minimum_traces(surface, text)
     traces.append(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name=text.start,
-                             marker={"size": 14, "symbol": "circle-open", "color": "white", "line": {"width": 3}},
+                             marker={"size": 13, "symbol": "circle", "color": "white",
+                                     "line": {"width": 2.5, "color": "black"}},
                              hovertemplate=f"{text.start} (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
     first_path_trace = len(traces)
     longest = max((len(path.points) for path in paths), default=1)
@@ -197,7 +198,7 @@ def _play_buttons(text: MapText) -> dict:
             {"label": "▶ " + text.play, "method": "animate",
              "args": [None, {"frame": {"duration": 80, "redraw": False}, "fromcurrent": True,
                              "transition": {"duration": 0}, "mode": "immediate"}]},
-            {"label": "⏸ " + text.pause, "method": "animate",
+            {"label": "❚❚ " + text.pause, "method": "animate",
              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                                "transition": {"duration": 0}}]},
         ],

@@ -160,16 +160,15 @@ def neuron_loss(w: torch.Tensor, features: torch.Tensor, labels: torch.Tensor) -
 def _newton_minimum(function: Callable[[torch.Tensor], torch.Tensor], start: tuple[float, float]) -> torch.Tensor:
     """The minimum of a smooth convex function of two parameters, by damped Newton steps in float64."""
     w = torch.tensor(start, dtype=torch.float64)
-    for _ in range(100):
+    for _ in range(50):
         gradient = torch.autograd.functional.jacobian(function, w)
-        hessian = torch.autograd.functional.hessian(function, w)
-        step = torch.linalg.solve(hessian, gradient)
-        scale = 1.0
-        while function(w - scale * step) > function(w) and scale > 1e-8:
+        if gradient.norm() < 1e-11:
+            break
+        step = torch.linalg.solve(torch.autograd.functional.hessian(function, w), gradient)
+        scale, current = 1.0, function(w)
+        while function(w - scale * step) > current and scale > 1e-8:
             scale /= 2
         w = w - scale * step
-        if gradient.norm() < 1e-12:
-            break
     return w
 
 
@@ -229,9 +228,9 @@ def himmelblau_function(w: torch.Tensor) -> torch.Tensor:
 
 HIMMELBLAU_MINIMA = (
     Minimum((3.0, 2.0), 0.0, True, "global"),
-    Minimum((-2.805118, 3.131312), 0.0, True, "global"),
-    Minimum((-3.779310, -3.283186), 0.0, True, "global"),
-    Minimum((3.584428, -1.848127), 0.0, True, "global"),
+    Minimum((-2.8051180870, 3.1313125183), 0.0, True, "global"),
+    Minimum((-3.7793102534, -3.2831859913), 0.0, True, "global"),
+    Minimum((3.5844283403, -1.8481265270), 0.0, True, "global"),
 )
 
 

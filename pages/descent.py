@@ -236,7 +236,7 @@ race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
 
 with race_tab:
     st.button(t("descent.load_course"), on_click=load_course_experiment, icon=":material/school:",
-              help=t("descent.load_course_help"))
+              help=t("descent.load_course_help"), key="descent_load_course")
     surface_column, start_column, run_column = st.columns([1.2, 1, 1.3])
     with surface_column:
         surface_key = st.selectbox(t("descent.surface"), surfaces.SURFACE_KEYS, key="descent_surface",
@@ -290,6 +290,7 @@ with race_tab:
         shown_key, shown_condition, _, shown_start, _ = request
         shown_surface = surfaces.build_surface(shown_key, shown_condition)
         names = [racer_name(index, path.settings) for index, path in enumerate(paths)]
+        st.markdown(t("descent.start_shown", x=f"{shown_start[0]:g}", y=f"{shown_start[1]:g}"))
         if not problems:
             path_messages(shown_surface, paths, names)
         view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
