@@ -100,9 +100,13 @@ def picture_trace(rgba: np.ndarray) -> dict:
     return {"type": "image", "source": png_data_url(rgba), "hoverinfo": "x+y"}
 
 
-def grey_trace(image: np.ndarray, value_label: str, colour_bar: bool = False) -> dict:
-    """A grey-level heatmap in [0, 1] with values on hover; large images block-averaged (pixel centres kept)."""
+def grey_trace(image: np.ndarray, value_label: str, colour_bar: bool = False, block_label: str = "") -> dict:
+    """A grey-level heatmap in [0, 1] with values on hover; large images block-averaged (pixel centres kept).
+
+    `block_label` (with a {block} placeholder) is added to the hover text of a block-averaged image.
+    """
     shown, block = block_mean(np.asarray(image, dtype=np.float64))
+    note = f"<br>{block_label.format(block=block)}" if block > 1 and block_label else ""
     trace = {
         "type": "heatmap",
         "z": np.round(shown, 4),
@@ -114,20 +118,24 @@ def grey_trace(image: np.ndarray, value_label: str, colour_bar: bool = False) ->
         "zmin": 0.0,
         "zmax": 1.0,
         "showscale": colour_bar,
-        "hovertemplate": f"{value_label}: %{{z:.3f}}<br>(%{{y}}, %{{x}})<extra></extra>",
+        "hovertemplate": f"{value_label}: %{{z:.3f}}<br>(%{{y}}, %{{x}}){note}<extra></extra>",
     }
     if colour_bar:
         trace["colorbar"] = {"thickness": 10, "len": 0.85}
     return trace
 
 
-def stages_figure(stages: list[tuple[str, np.ndarray]], value_label: str, height: int = 240) -> go.Figure:
-    """Every preprocessing stage side by side: an RGBA array is drawn as a picture, a 2-D one as a heatmap."""
+def stages_figure(stages: list[tuple[str, np.ndarray]], value_label: str, block_label: str = "",
+                  height: int = 240) -> go.Figure:
+    """Every preprocessing stage side by side: an RGBA array is drawn as a picture, a 2-D one as a heatmap.
+
+    Stages larger than MAX_HEATMAP_SIDE are sent block-averaged; `block_label` says so on hover.
+    """
     titles = [title for title, _ in stages]
     widths = [1.0] * len(stages)
     data = []
     for index, (_, image) in enumerate(stages):
-        trace = picture_trace(image) if image.ndim == 3 else grey_trace(image, value_label)
+        trace = picture_trace(image) if image.ndim == 3 else grey_trace(image, value_label, block_label=block_label)
         data.append(on_panel(trace, index))
     layout = panels_layout(titles, height, widths)
     layout["plot_bgcolor"] = "#000000"

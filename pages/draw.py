@@ -226,6 +226,20 @@ def upload_input(steps: Steps) -> Preprocessed | None:
 # ---------------------------------------------------------------- show
 
 
+def safe_predict(model, tensor: np.ndarray) -> Prediction | None:
+    """The prediction, or None with a message when the model cannot give a finite one (a diverged
+    playground network has NaN weights; a shipped model always answers)."""
+    try:
+        prediction = predict(model, tensor)
+    except RuntimeError:
+        st.warning(t("draw.model_failed"))
+        return None
+    if not np.isfinite(prediction.probabilities).all():
+        st.warning(t("draw.model_not_finite"))
+        return None
+    return prediction
+
+
 def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str, label: int | None) -> None:
     top, confidence = prediction.top, prediction.confidence
     st.html(BIG_PREDICTION)
@@ -268,12 +282,13 @@ def stages(result: Preprocessed, steps: Steps) -> list[tuple[str, np.ndarray]]:
     return shown
 
 
-def show_stages(result: Preprocessed, steps: Steps, accuracy: float) -> None:
+def show_stages(result: Preprocessed, steps: Steps, accuracy: float | None) -> None:
     st.subheader(t("draw.stages_title"))
     st.caption(t("draw.stages_intro"))
-    figure = figures.stages_figure(stages(result, steps), t("draw.value_label"))
+    figure = figures.stages_figure(stages(result, steps), t("draw.value_label"), t("draw.block_mean"))
     st.plotly_chart(figure, width="stretch", config=CHART, key="draw.stages")
-    st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
+    if accuracy is not None:
+        st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
 
 
 def show_tensor(tensor: np.ndarray) -> None:
@@ -342,6 +357,7 @@ steps = step_choice(disabled=source == "held_out")
 input_column, answer_column = st.columns([1, 1], gap="large")
 
 processed: Preprocessed | None = None
+prediction: Prediction | None = None
 tensor, caption, label, held_out_index = None, "", None, None
 with input_column:
     if source == "drawing":
@@ -364,15 +380,15 @@ with answer_column:
     if processed is not None and processed.blank:
         st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
     elif tensor is not None:
-        prediction = predict(model, tensor)
+        prediction = safe_predict(model, tensor)
+    if prediction is not None:
         set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
                                        held_out_index))
         show_prediction(prediction, processed.flags if processed is not None else (), caption, label)
         show_tensor(tensor)
 
 if processed is not None and not processed.blank:
-    accuracy = step_accuracy(model_key, model, steps)
-    show_stages(processed, steps, accuracy)
+    show_stages(processed, steps, step_accuracy(model_key, model, steps) if prediction is not None else None)
 
-if tensor is not None and not (processed is not None and processed.blank):
+if prediction is not None:
     show_inside(model, prediction, tensor)

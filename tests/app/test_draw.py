@@ -145,6 +145,22 @@ def test_playground_digit_model_is_offered_and_used():
     assert text("draw.hidden_layer", number=1, count=24) in _chart_texts(app)
 
 
+@pytest.mark.parametrize(("model", "message"), [
+    (MLP([784, 8, 10]), "draw.model_not_finite"),  # weights set to NaN below: a diverged training run
+    (MLP([100, 10]), "draw.model_failed"),  # layers that do not fit a 28×28 digit
+])
+def test_a_broken_playground_model_gets_a_message_not_a_crash(model, message):
+    if model.widths[0] == 784:
+        for parameter in model.parameters():
+            parameter.data.fill_(float("nan"))
+    network = PlaygroundNetwork(model=model, dataset="digits", input_size=784)
+    app = run_page(PAGE, {INJECT: SEVEN, PLAYGROUND_NETWORK_KEY: network})
+    app.selectbox(key="draw.model").select("playground").run()
+    assert not app.exception
+    assert text(message) in [w.value for w in app.warning]
+    assert len(app.metric) == 0
+
+
 def test_a_playground_model_on_other_data_is_not_offered():
     network = PlaygroundNetwork(model=MLP([2, 8, 2]), dataset="xor", input_size=2)
     app = run_page(PAGE, {INJECT: SEVEN, PLAYGROUND_NETWORK_KEY: network})
