@@ -13,7 +13,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from core.propagation import LEAKY_SLOPE, Network, Step, Trace, Visible, activation_curve
+from core.propagation import (
+    LEAKY_SLOPE,
+    Network,
+    Step,
+    Trace,
+    Visible,
+    activation_curve,
+    stepper_steps,
+    visible_at,
+)
 
 DIVERGING = "RdBu"
 SEQUENTIAL = "Greys"
@@ -283,6 +292,134 @@ def _neuron_positions(widths: Sequence[int]) -> list[np.ndarray]:
     return [np.linspace((top - 1) / 2, -(top - 1) / 2, n) if n > 1 else np.zeros(1) for n in widths]
 
 
+EDGE_BINS = 21  # edges are drawn in this many colour/width classes of the diverging scale
+
+
+def _edge_traces(net: Network, trace: Trace, visible: Visible, ys, chosen) -> list[dict]:
+    """Edges coloured by w (forward) or ∂L/∂w (once the backward pass reached them), one trace per colour class."""
+    backward_from = visible.backward_downto
+    bins: dict[int, tuple[list, list]] = {}
+    path_x, path_y = [], []
+    mid_x, mid_y, hover = [], [], []
+    path_edges = _path_edges(net, chosen)
+    for index, w in enumerate(net.weights):
+        layer = index + 1
+        grads_shown = backward_from is not None and layer >= backward_from
+        values = trace.layers[index].dW if grads_shown else w
+        scale = _finite_abs_max(np.concatenate([g.ravel() for g in _layer_values(net, trace, grads_shown)]))
+        positions = np.clip(0.5 + 0.5 * np.nan_to_num(values, nan=0.0) / scale, 0.0, 1.0)
+        classes = np.rint(positions * (EDGE_BINS - 1)).astype(int)
+        for j in range(w.shape[0]):
+            for i in range(w.shape[1]):
+                xs, ys_pair = [index, layer, None], [ys[index][i], ys[layer][j], None]
+                if (layer, j, i) in path_edges:
+                    path_x += xs
+                    path_y += ys_pair
+                bucket = -1 if not np.isfinite(values[j, i]) else int(classes[j, i])
+                bins.setdefault(bucket, ([], []))
+                bins[bucket][0].extend(xs)
+                bins[bucket][1].extend(ys_pair)
+                mid_x.append(index + 0.62)
+                mid_y.append(ys[index][i] + 0.62 * (ys[layer][j] - ys[index][i]))
+                text = f"w<sub>{layer},{j + 1}{i + 1}</sub> = {full(float(w[j, i]))}"
+                if grads_shown:
+                    text += f"<br>∂L/∂w = {full(float(trace.layers[index].dW[j, i]))}"
+                hover.append(text)
+    traces = []
+    if path_x:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": path_x,
+                "y": path_y,
+                "mode": "lines",
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "line": {"color": CHOSEN, "width": 9},
+                "opacity": 0.55,
+            }
+        )
+    colors = sample_colorscale(DIVERGING, [k / (EDGE_BINS - 1) for k in range(EDGE_BINS)])
+    for bucket in range(-1, EDGE_BINS):
+        xs, ys_list = bins.get(bucket, ([], []))
+        strength = abs(bucket - (EDGE_BINS - 1) / 2) / ((EDGE_BINS - 1) / 2) if bucket >= 0 else 0.3
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys_list,
+                "mode": "lines",
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "line": {"color": colors[bucket] if bucket >= 0 else "rgb(150,150,150)", "width": 1.0 + 5.0 * strength},
+            }
+        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": mid_x,
+            "y": mid_y,
+            "mode": "markers",
+            "hovertext": hover,
+            "hoverinfo": "text",
+            "marker": {"size": 9, "color": "rgba(0,0,0,0.05)"},
+            "showlegend": False,
+        }
+    )
+    return traces
+
+
+def _diagram(
+    net: Network,
+    trace: Trace,
+    visible: Visible,
+    labels: dict[str, str],
+    active: int | None,
+    chosen: tuple[int, int, int] | None,
+) -> tuple[list[dict], dict]:
+    """The diagram as plain traces and layout (no per-property validation: it is drawn once per step)."""
+    L = net.n_layers
+    ys = _neuron_positions(net.widths)
+    half = max(net.widths) / 2
+    shapes = []
+    if active is not None:
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": active - 0.55,
+                "x1": active + 0.3,
+                "y0": -half - 0.3,
+                "y1": half + 0.3,
+                "fillcolor": ACTIVE_FILL,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    traces = _edge_traces(net, trace, visible, ys, chosen)
+    traces.append(_loss_edges(net, ys))
+    traces.append(_neuron_trace(net, trace, visible, ys, labels))
+    traces.append(_loss_node(net, trace, visible, labels))
+    tick_text = [labels["input"], *(labels["layer"].format(n=m) for m in range(1, L)), labels["output"], labels["loss"]]
+    layout = {
+        "height": max(320, 70 * max(net.widths) + 120),
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "plot_bgcolor": "white",
+        "shapes": shapes,
+        "xaxis": {
+            "tickvals": list(range(L + 2)),
+            "ticktext": tick_text,
+            "range": [-0.6, L + 1.6],
+            "showgrid": False,
+            "zeroline": False,
+            "side": "top",
+            "fixedrange": True,
+        },
+        "yaxis": {"visible": False, "range": [-half - 0.5, half + 0.5], "fixedrange": True},
+        "hoverlabel": {"font": {"family": "monospace"}},
+    }
+    return traces, layout
+
+
 def network_diagram(
     net: Network,
     trace: Trace,
@@ -294,104 +431,10 @@ def network_diagram(
     """Neurons show u, a on the way forward and ∂L/∂a, δ on the way back; edges show w and ∂L/∂w.
 
     `chosen_weight` = (layer, row, col) highlights that weight and every path from it to the loss.
-    labels: input, layer (with {n}), output, loss, weight_scale, neuron_scale_forward, neuron_scale_backward.
+    labels: input, layer (with {n}), output, loss, neuron_scale_forward, neuron_scale_backward.
     """
-    L = net.n_layers
-    ys = _neuron_positions(net.widths)
-    backward_from = visible.backward_downto
-    showing_gradients = backward_from is not None
-    fig = go.Figure()
-
-    if active_layer is not None:
-        x0 = active_layer - 0.55 if active_layer <= L else L + 0.45
-        fig.add_shape(
-            type="rect",
-            x0=x0,
-            x1=active_layer + 0.3,
-            y0=-max(net.widths) / 2 - 0.3,
-            y1=max(net.widths) / 2 + 0.3,
-            fillcolor=ACTIVE_FILL,
-            line={"width": 0},
-            layer="below",
-        )
-
-    path_edges = _path_edges(net, chosen_weight)
-    edge_mid_x, edge_mid_y, edge_hover = [], [], []
-    for index, w in enumerate(net.weights):
-        layer = index + 1
-        grads_shown = showing_gradients and layer >= backward_from
-        values = trace.layers[index].dW if grads_shown else w
-        scale = _finite_abs_max(np.concatenate([g.ravel() for g in _layer_values(net, trace, grads_shown)]))
-        colors = diverging_colors(values, scale)
-        for j in range(w.shape[0]):
-            for i in range(w.shape[1]):
-                x_pair, y_pair = [index, layer], [ys[index][i], ys[layer][j]]
-                value = float(values[j, i])
-                width = 1.0 + 5.0 * min(1.0, abs(value) / scale) if math.isfinite(value) else 2.0
-                on_path = (layer, j, i) in path_edges
-                if on_path:
-                    fig.add_trace(
-                        go.Scatter(
-                            x=x_pair,
-                            y=y_pair,
-                            mode="lines",
-                            hoverinfo="skip",
-                            showlegend=False,
-                            line={"color": CHOSEN, "width": width + 6},
-                        )
-                    )
-                fig.add_trace(
-                    go.Scatter(
-                        x=x_pair,
-                        y=y_pair,
-                        mode="lines",
-                        hoverinfo="skip",
-                        showlegend=False,
-                        line={"color": colors[j * w.shape[1] + i], "width": width},
-                    )
-                )
-                edge_mid_x.append(index + 0.62)
-                edge_mid_y.append(ys[index][i] + 0.62 * (ys[layer][j] - ys[index][i]))
-                text = f"w<sub>{layer},{j + 1}{i + 1}</sub> = {full(float(w[j, i]))}"
-                if grads_shown:
-                    text += f"<br>∂L/∂w = {full(float(trace.layers[index].dW[j, i]))}"
-                edge_hover.append(text)
-    fig.add_trace(
-        go.Scatter(
-            x=edge_mid_x,
-            y=edge_mid_y,
-            mode="markers",
-            hovertext=edge_hover,
-            hoverinfo="text",
-            marker={"size": 9, "color": "rgba(0,0,0,0.05)"},
-            showlegend=False,
-            name="w",
-        )
-    )
-
-    _add_neurons(fig, net, trace, visible, ys, labels)
-    _add_loss_node(fig, net, trace, visible, labels)
-
-    tick_text = (
-        [labels["input"]] + [labels["layer"].format(n=m) for m in range(1, L)] + [labels["output"], labels["loss"]]
-    )
-    fig.update_layout(
-        height=max(320, 70 * max(net.widths) + 120),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        plot_bgcolor="white",
-        xaxis={
-            "tickvals": list(range(L + 2)),
-            "ticktext": tick_text,
-            "range": [-0.6, L + 1.6],
-            "showgrid": False,
-            "zeroline": False,
-            "side": "top",
-            "fixedrange": True,
-        },
-        yaxis={"visible": False, "range": [-max(net.widths) / 2 - 0.5, max(net.widths) / 2 + 0.5], "fixedrange": True},
-        hoverlabel={"font": {"family": "monospace"}},
-    )
-    return fig
+    traces, layout = _diagram(net, trace, visible, labels, active_layer, chosen_weight)
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
 def _layer_values(net: Network, trace: Trace, gradients: bool) -> list[np.ndarray]:
@@ -413,12 +456,12 @@ def _path_edges(net: Network, chosen: tuple[int, int, int] | None) -> set[tuple[
     return edges
 
 
-def _add_neurons(fig: go.Figure, net: Network, trace: Trace, visible: Visible, ys, labels) -> None:
+def _neuron_trace(net: Network, trace: Trace, visible: Visible, ys, labels) -> dict:
     xs, yv, color, text, hover = [], [], [], [], []
     backward_from = visible.backward_downto
     for i, value in enumerate(trace.x[0]):
         xs.append(0)
-        yv.append(ys[0][i])
+        yv.append(float(ys[0][i]))
         color.append(float(value))
         text.append(f"x={short(float(value))}")
         hover.append(f"a<sub>0,{i + 1}</sub> = x<sub>{i + 1}</sub> = {full(float(value))}")
@@ -426,7 +469,7 @@ def _add_neurons(fig: go.Figure, net: Network, trace: Trace, visible: Visible, y
         layer = index + 1
         for j in range(net.widths[layer]):
             xs.append(layer)
-            yv.append(ys[layer][j])
+            yv.append(float(ys[layer][j]))
             forward_done = layer <= visible.forward_upto
             backward_done = backward_from is not None and layer >= backward_from
             if backward_done:
@@ -452,64 +495,66 @@ def _add_neurons(fig: go.Figure, net: Network, trace: Trace, visible: Visible, y
             hover.append("<br>".join(lines) or "—")
     scale = _finite_abs_max(np.array(color))
     title = labels["neuron_scale_backward"] if backward_from is not None else labels["neuron_scale_forward"]
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=yv,
-            mode="markers+text",
-            text=text,
-            textposition="bottom center",
-            textfont={"size": 11, "family": "monospace"},
-            hovertext=hover,
-            hoverinfo="text",
-            showlegend=False,
-            marker={
-                "size": 34,
-                "color": _clipped(np.array(color), scale),
-                "colorscale": DIVERGING,
-                "cmin": -scale,
-                "cmax": scale,
-                "line": {"color": "#333", "width": 1.5},
-                "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},
-            },
-        )
-    )
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": yv,
+        "mode": "markers+text",
+        "text": text,
+        "textposition": "bottom center",
+        "textfont": {"size": 11, "family": "monospace"},
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "showlegend": False,
+        "marker": {
+            "size": 34,
+            "color": _clipped(np.array(color), scale),
+            "colorscale": DIVERGING,
+            "cmin": -scale,
+            "cmax": scale,
+            "line": {"color": "#333", "width": 1.5},
+            "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},
+        },
+    }
 
 
-def _add_loss_node(fig: go.Figure, net: Network, trace: Trace, visible: Visible, labels) -> None:
+def _loss_edges(net: Network, ys) -> dict:
     L = net.n_layers
+    xs, yv = [], []
+    for y in ys[-1]:
+        xs += [L, L + 1, None]
+        yv += [float(y), 0.0, None]
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": yv,
+        "mode": "lines",
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "line": {"color": "#999", "width": 1, "dash": "dot"},
+    }
+
+
+def _loss_node(net: Network, trace: Trace, visible: Visible, labels) -> dict:
     shown = visible.loss
-    fig.add_trace(
-        go.Scatter(
-            x=[L + 1],
-            y=[0],
-            mode="markers+text",
-            showlegend=False,
-            text=[f"L={short(trace.cost)}" if shown else "L"],
-            textposition="bottom center",
-            textfont={"size": 12, "family": "monospace"},
-            hovertext=[f"L = {full(trace.cost)}" if shown else labels["loss"]],
-            hoverinfo="text",
-            marker={
-                "size": 30,
-                "symbol": "square",
-                "color": "#fff3cd" if shown else "white",
-                "line": {"color": "#333", "width": 1.5},
-            },
-        )
-    )
-    ys = _neuron_positions(net.widths)[-1]
-    for y in ys:
-        fig.add_trace(
-            go.Scatter(
-                x=[L, L + 1],
-                y=[y, 0],
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                line={"color": "#999", "width": 1, "dash": "dot"},
-            )
-        )
+    return {
+        "type": "scatter",
+        "x": [net.n_layers + 1],
+        "y": [0],
+        "mode": "markers+text",
+        "showlegend": False,
+        "text": [f"L={short(trace.cost)}" if shown else "L"],
+        "textposition": "bottom center",
+        "textfont": {"size": 12, "family": "monospace"},
+        "hovertext": [f"L = {full(trace.cost)}" if shown else labels["loss"]],
+        "hoverinfo": "text",
+        "marker": {
+            "size": 30,
+            "symbol": "square",
+            "color": "#fff3cd" if shown else "white",
+            "line": {"color": "#333", "width": 1.5},
+        },
+    }
 
 
 # --- views of a big network (784-16-16-10) ---------------------------------------------------------
@@ -681,3 +726,83 @@ def activation_figure(name: str, labels: dict[str, str], span: float = 6.0) -> g
         yaxis={"zeroline": True},
     )
     return fig
+
+
+def active_layer(step: Step, n_layers: int) -> int | None:
+    """The diagram column a step works on: its layer, the loss column, or none for the update."""
+    if step.layer:
+        return step.layer
+    return n_layers + 1 if step.kind == "loss" else None
+
+
+def animated_diagram(
+    net: Network,
+    trace: Trace,
+    current: int,
+    step_names: Sequence[str],
+    labels: dict[str, str],
+    chosen_weight: tuple[int, int, int] | None = None,
+) -> go.Figure:
+    """The diagram at step `current`, with one animation frame per step of the cycle (Play / Pause, a slider).
+
+    Playing happens in the browser: every frame is sent once, nothing reruns on the server.
+    labels: those of `network_diagram` plus play, pause and step.
+    """
+    steps = stepper_steps(net.n_layers)
+    parts = [
+        _diagram(net, trace, visible_at(net.n_layers, index), labels, active_layer(step, net.n_layers), chosen_weight)
+        for index, step in enumerate(steps)
+    ]
+    traces, layout = parts[current]
+    frames = [
+        {"name": str(index), "data": data, "layout": {"shapes": part_layout["shapes"]}}
+        for index, (data, part_layout) in enumerate(parts)
+    ]
+    play = {
+        "frame": {"duration": 1100, "redraw": True},
+        "transition": {"duration": 0},
+        "mode": "immediate",
+        "fromcurrent": True,
+    }
+    jump = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+    layout = {
+        **layout,
+        "height": layout["height"] + 110,
+        "margin": {**layout["margin"], "b": 110},
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.04,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "pad": {"r": 8, "t": 8},
+                "buttons": [
+                    {"label": f"▶ {labels['play']}", "method": "animate", "args": [None, play]},
+                    {
+                        "label": f"❚❚ {labels['pause']}",
+                        "method": "animate",
+                        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+                    },
+                ],
+            }
+        ],
+        "sliders": [
+            {
+                "active": current,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.02,
+                "yanchor": "top",
+                "pad": {"t": 8},
+                "currentvalue": {"prefix": f"{labels['step']}: ", "font": {"size": 13}},
+                "steps": [
+                    {"label": name, "method": "animate", "args": [[str(index)], jump]}
+                    for index, name in enumerate(step_names)
+                ],
+            }
+        ],
+    }
+    return go.Figure({"data": traces, "layout": layout, "frames": frames}, _validate=False)

@@ -24,7 +24,6 @@ HIDDEN_CHOICES = ("sigmoid", "tanh", "tanh_half", "relu", "leaky_relu", "linear"
 OUTPUT_CHOICES = ("linear", "sigmoid", "tanh", "tanh_half", "relu", "leaky_relu", "step")
 EXPLORER_CHOICES = ("step", "sigmoid", "tanh", "tanh_half", "relu", "leaky_relu", "linear")
 HISTORY_LIMIT = 50
-PLAY_SECONDS = 1.2
 EDITABLE_PARAMETERS = 300
 MAX_LEARNING_RATE = 1e3
 MAX_SEED = 99_999
@@ -44,9 +43,6 @@ class Lesson:
     seed: int | None = None
     origin: object = None  # what the network was copied from (to notice a retrained playground network)
     step: int = 0
-    playing: bool = False
-    clicked: bool = False  # a stepper button caused this run (not the play timer)
-    app_rerun: bool = False  # the whole page must rerun (the network changed)
     uid: int = field(default_factory=lambda: next_uid())
     version: int = 0
 
@@ -447,12 +443,10 @@ def advance(lesson: Lesson) -> None:
     stepped = bp.update(lesson.network, bp.propagate(lesson.network, lesson.x, lesson.y), lesson.learning_rate)
     if not all(np.isfinite(p).all() for p in bp.parameters(stepped)):
         flash(t("backprop.update_not_finite"))
-        lesson.playing = False
         return
     lesson.history = [*lesson.history, stepped][-HISTORY_LIMIT:]
     lesson.version += 1
     lesson.step = 0
-    lesson.app_rerun = True  # the editors outside the stepper show the new weights
 
 
 def retreat(lesson: Lesson) -> None:
@@ -462,26 +456,16 @@ def retreat(lesson: Lesson) -> None:
         lesson.history = lesson.history[:-1]
         lesson.version += 1
         lesson.step = len(bp.stepper_steps(lesson.network.n_layers)) - 1
-        lesson.app_rerun = True
 
 
 def on_stepper_button(action: str) -> None:
     """Button callbacks run before the rerun, so the buttons are drawn with the new position."""
     lesson: Lesson = st.session_state[LESSON_KEY]
-    lesson.clicked = True
-    if action == "play":
-        lesson.playing = not lesson.playing
-        lesson.app_rerun = True  # the stepper's timer is set when the page runs
-        return
-    if lesson.playing:
-        lesson.playing = False
-        lesson.app_rerun = True
     if action == "first":
         lesson.step = 0
         if lesson.cycle:
             lesson.history = lesson.history[:1]
             lesson.version += 1
-            lesson.app_rerun = True
     elif action == "back":
         retreat(lesson)
     else:
@@ -489,7 +473,7 @@ def on_stepper_button(action: str) -> None:
 
 
 def stepper_buttons(lesson: Lesson, steps: list[bp.Step]) -> None:
-    cols = st.columns([1, 1, 1.3, 1, 2.5])
+    cols = st.columns([1, 1, 1.3, 3.7])
     at_start = lesson.step == 0 and lesson.cycle == 0
     cols[0].button(
         t("backprop.first"),
@@ -519,32 +503,10 @@ def stepper_buttons(lesson: Lesson, steps: list[bp.Step]) -> None:
         args=("next",),
         width="stretch",
     )
-    cols[3].button(
-        t("backprop.pause") if lesson.playing else t("backprop.play"),
-        icon=":material/pause:" if lesson.playing else ":material/play_arrow:",
-        key="bp_play",
-        on_click=on_stepper_button,
-        args=("play",),
-        width="stretch",
-    )
-
-
-def play_tick(lesson: Lesson) -> None:
-    """While playing, every timed rerun of the stepper moves one step; play stops at the update step."""
-    if lesson.playing and not lesson.clicked:
-        advance(lesson)
-        if bp.stepper_steps(lesson.network.n_layers)[lesson.step].kind == "update":
-            lesson.playing = False
-            lesson.app_rerun = True
-    lesson.clicked = False
 
 
 def stepper_section() -> None:
     lesson: Lesson = st.session_state[LESSON_KEY]
-    play_tick(lesson)
-    if lesson.app_rerun:
-        lesson.app_rerun = False
-        st.rerun(scope="app")
     steps = bp.stepper_steps(lesson.network.n_layers)
     lesson.step = min(lesson.step, len(steps) - 1)
     stepper_buttons(lesson, steps)
@@ -567,16 +529,15 @@ def stepper_section() -> None:
         show_update(lesson, trace, stepped, stepped_cost)
 
     visible = bp.visible_at(net.n_layers, lesson.step)
-    active = step.layer if step.layer else (net.n_layers + 1 if step.kind == "loss" else None)
     if figs.diagram_fits(net):
         chosen = chosen_weight(lesson)
         st.plotly_chart(
-            figs.network_diagram(net, trace, visible, diagram_labels(), active, chosen),
+            figs.animated_diagram(net, trace, lesson.step, [step_name(s) for s in steps], diagram_labels(), chosen),
             width="stretch",
             key="bp_diagram",
             config={"displayModeBar": False},
         )
-        st.caption(t("backprop.diagram_caption"))
+        st.caption(t("backprop.diagram_caption") + " " + t("backprop.diagram_play_caption"))
         chain_rule_panel(lesson, trace, chosen, visible)
     else:
         big_network_views(lesson, trace, visible)
@@ -647,6 +608,9 @@ def diagram_labels() -> dict[str, str]:
         "loss": t("backprop.diagram_loss"),
         "neuron_scale_forward": "a",
         "neuron_scale_backward": "δ",
+        "play": t("backprop.play"),
+        "pause": t("backprop.pause"),
+        "step": t("backprop.diagram_step"),
     }
 
 
@@ -917,7 +881,7 @@ else:
         parameter_editor(lesson)
         st.button(t("backprop.reset"), on_click=reset_lesson, key="bp_reset", icon=":material/restart_alt:")
     learning_rate_control(lesson)
-    st.fragment(stepper_section, run_every=PLAY_SECONDS if lesson.playing else None)()
+    stepper_section()
 
 st.divider()
 softmax_tab, explorer_tab = st.tabs([t("backprop.softmax_title"), t("backprop.explorer_title")])

@@ -320,17 +320,21 @@ def test_proof_panel_shows_tiny_errors(lecture):
     assert text("backprop.proof_ok") in " ".join(s.value for s in lecture.success)
 
 
-def test_play_moves_the_stepper_and_pause_stops_it():
+def test_play_animates_the_whole_cycle_on_the_diagram():
     app = run_page(PAGE)
-    click(app, "bp_play")
-    assert_clean(app)
-    assert lesson(app).playing
-    assert app.button(key="bp_play").label == text("backprop.pause")
-    assert lesson(app).step >= 1
-    step = lesson(app).step
-    click(app, "bp_play")
-    assert not lesson(app).playing and lesson(app).step == step
-    assert app.button(key="bp_play").label == text("backprop.play")
+    click(app, "bp_next")
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert [frame["name"] for frame in spec["frames"]] == [str(k) for k in range(8)]
+    buttons = spec["layout"]["updatemenus"][0]["buttons"]
+    assert buttons[0]["label"].endswith(text("backprop.play")) and buttons[0]["method"] == "animate"
+    assert buttons[1]["label"].endswith(text("backprop.pause"))
+    slider = spec["layout"]["sliders"][0]
+    assert slider["active"] == 1
+    assert [s["label"] for s in slider["steps"]][3:5] == ["loss", "backward, layer 3"]
+    loss_frame = spec["frames"][3]["data"]
+    assert any(trace.get("text") == ["L=3.050"] for trace in loss_frame)
+    first_frame = spec["frames"][0]["data"]
+    assert any(trace.get("text") == ["L"] for trace in first_frame)
 
 
 def test_playground_without_a_network_says_how_to_get_one():
