@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import diverging, sample_colorscale
 
 from core.propagation import (
     LEAKY_SLOPE,
@@ -24,7 +24,8 @@ from core.propagation import (
     visible_at,
 )
 
-DIVERGING = "RdBu"
+# red for negative, white near 0, blue for positive; an explicit list, since plotly.js reads the name "RdBu" reversed
+DIVERGING = [[k / (len(diverging.RdBu) - 1), color] for k, color in enumerate(diverging.RdBu)]
 SEQUENTIAL = "Greys"
 ACTIVE_FILL = "rgba(255, 200, 0, 0.16)"
 CHOSEN = "#f0a000"
@@ -401,7 +402,7 @@ def _diagram(
     traces.append(_loss_node(net, trace, visible, labels))
     tick_text = [labels["input"], *(labels["layer"].format(n=m) for m in range(1, L)), labels["output"], labels["loss"]]
     layout = {
-        "height": max(320, 70 * max(net.widths) + 120),
+        "height": max(340, 90 * max(net.widths) + 120),
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "plot_bgcolor": "white",
         "shapes": shapes,
@@ -596,8 +597,8 @@ def value_grid(values: np.ndarray, title: str, hover_symbol: str, diverging: boo
             z=[_plain(row) for row in grid],
             hovertext=hover,
             hoverinfo="text",
-            xgap=1,
-            ygap=1,
+            xgap=1 if values.size <= 64 else 0,
+            ygap=1 if values.size <= 64 else 0,
             colorbar={"thickness": 10},
             **colors,
         )
@@ -743,10 +744,10 @@ def animated_diagram(
     labels: dict[str, str],
     chosen_weight: tuple[int, int, int] | None = None,
 ) -> go.Figure:
-    """The diagram at step `current`, with one animation frame per step of the cycle (Play / Pause, a slider).
+    """The diagram at step `current`, with one animation frame per step of the cycle (a Play button, a slider).
 
     Playing happens in the browser: every frame is sent once, nothing reruns on the server.
-    labels: those of `network_diagram` plus play, pause and step.
+    labels: those of `network_diagram` plus play and step.
     """
     steps = stepper_steps(net.n_layers)
     parts = [
@@ -761,10 +762,10 @@ def animated_diagram(
     play = {
         "frame": {"duration": 1100, "redraw": True},
         "transition": {"duration": 0},
-        "mode": "immediate",
+        "mode": "afterall",
         "fromcurrent": True,
     }
-    jump = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+    jump = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "afterall"}
     layout = {
         **layout,
         "height": layout["height"] + 110,
@@ -779,14 +780,8 @@ def animated_diagram(
                 "yanchor": "top",
                 "showactive": False,
                 "pad": {"r": 8, "t": 8},
-                "buttons": [
-                    {"label": f"▶ {labels['play']}", "method": "animate", "args": [None, play]},
-                    {
-                        "label": f"❚❚ {labels['pause']}",
-                        "method": "animate",
-                        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
-                    },
-                ],
+                # no pause button: plotly.js rejects an interrupted animation's promise, an uncaught page error
+                "buttons": [{"label": f"▶ {labels['play']}", "method": "animate", "args": [None, play]}],
             }
         ],
         "sliders": [

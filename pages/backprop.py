@@ -248,7 +248,7 @@ def digit_controls(lesson: Lesson, class_names: list[str]) -> None:
         origin = "held_out"
     if origin == "held_out":
         index = middle.number_input(
-            t("backprop.digit_index", count=len(split.test_images)),
+            t("backprop.digit_index", count=len(split.test_images) - 1),
             min_value=0,
             max_value=len(split.test_images) - 1,
             value=0,
@@ -609,7 +609,6 @@ def diagram_labels() -> dict[str, str]:
         "neuron_scale_forward": "a",
         "neuron_scale_backward": "δ",
         "play": t("backprop.play"),
-        "pause": t("backprop.pause"),
         "step": t("backprop.diagram_step"),
     }
 
