@@ -39,7 +39,7 @@ SHOWN = """text => [...document.querySelectorAll('[data-testid="stCaptionContain
 def prediction_shown(page: Page, repetition: int) -> None:
     """Checked on every animation frame: expect()'s back-off polling (100, 250, 500 ms …) would
     round the figure up to its next poll."""
-    text = f"From your drawing: {repetition + 1} stroke(s) so far."
+    text = f"strokes so far: {repetition + 1}."
     page.wait_for_function(SHOWN, arg=text, polling="raf", timeout=30_000)
 
 

@@ -43,7 +43,7 @@ def mouse_stroke(page: Page, stroke: Stroke, steps_per_segment: int = 6) -> None
 
 
 def wait_for_strokes(page: Page, count: int) -> None:
-    expect(page.get_by_text(f"{count} stroke(s) so far", exact=False)).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(f"strokes so far: {count}.", exact=False)).to_be_visible(timeout=20_000)
     wait_for_idle(page)
 
 
