@@ -82,7 +82,7 @@ def _trail(path: Path, frame_steps: np.ndarray, step: int) -> tuple[np.ndarray, 
     indices = frame_steps[frame_steps < last].tolist() + [last]
     if last < NUMBERED_POINTS:
         indices = list(range(last + 1))
-    chosen = path.points[indices]
+    chosen = path.points[indices].astype(np.float32)
     return chosen[:, 0], chosen[:, 1]
 
 
@@ -110,11 +110,13 @@ def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> l
 
 def _contour(surface: Surface, grid: Grid, text: MapText) -> go.Contour:
     shown, ticks = colour_values(surface, grid.z)
+    value = "%{customdata:.4g}" if surface.log_colours else "%{z:.4g}"
     return go.Contour(
-        x=grid.x, y=grid.y, z=shown, customdata=grid.z, colorscale="Viridis", ncontours=30,
+        x=grid.x.astype(np.float32), y=grid.y.astype(np.float32), z=shown.astype(np.float32),
+        customdata=grid.z.astype(np.float32) if surface.log_colours else None, colorscale="Viridis", ncontours=30,
         contours={"coloring": "heatmap", "showlines": True}, line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
         colorbar={"title": {"text": text.colour_title}, **ticks}, name=text.value, showlegend=False,
-        hovertemplate=f"({text.x_title} %{{x:.3f}}, {text.y_title} %{{y:.3f}})<br>{text.value} = %{{customdata:.4g}}"
+        hovertemplate=f"({text.x_title} %{{x:.3f}}, {text.y_title} %{{y:.3f}})<br>{text.value} = {value}"
                       "<extra></extra>",
     )
 
@@ -145,12 +147,12 @@ def map_figure(
     longest = max((len(path.points) for path in paths), default=1)
     frame_steps = _frame_steps(longest)
     for index, (path, name) in enumerate(zip(paths, names)):
-        labels = [str(k) if k < NUMBERED_POINTS else "" for k in range(len(path.points))]
+        labels = [str(k) for k in range(min(NUMBERED_POINTS, len(path.points)))]
         traces.append(go.Scatter(
             x=path.points[:, 0], y=path.points[:, 1], mode="lines+markers+text", name=name, text=labels,
             textposition="top center", textfont={"color": "white", "size": 11},
             line={"color": colour(index), "width": 2}, marker={"color": colour(index), "size": 6},
-            customdata=np.column_stack([np.arange(len(path.points)), path.losses]),
+            customdata=np.column_stack([np.arange(len(path.points)), path.losses]).astype(np.float32),
             hovertemplate=f"{name}<br>{text.step} %{{customdata[0]}}: (%{{x:.4g}}, %{{y:.4g}})<br>"
                           f"{text.value} = %{{customdata[1]:.4g}}<extra></extra>",
         ))
@@ -222,7 +224,8 @@ def surface_figure(
     """The 3-D surface with every path drawn on it."""
     shown, ticks = colour_values(surface, grid.z)
     traces: list = [go.Surface(
-        x=grid.x, y=grid.y, z=grid.z, surfacecolor=shown, customdata=grid.z, colorscale="Viridis", opacity=0.92,
+        x=grid.x.astype(np.float32), y=grid.y.astype(np.float32), z=grid.z.astype(np.float32),
+        surfacecolor=shown.astype(np.float32) if surface.log_colours else None, colorscale="Viridis", opacity=0.92,
         colorbar={"title": {"text": text.colour_title}, **ticks}, showscale=True, name=text.value,
         hovertemplate=f"(%{{x:.3f}}, %{{y:.3f}})<br>{text.value} = %{{z:.4g}}<extra></extra>",
     )]

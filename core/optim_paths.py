@@ -177,23 +177,19 @@ class _Racer:
         self.optimizer = make_optimizer(settings, [self.parameter])
         self.scheduler = make_scheduler(settings, self.optimizer)
         self.generator = torch.Generator().manual_seed(run.seed) if run.noise_sigma > 0 else None
-        self.points = [self.parameter.detach().clone()]
         self.lrs: list[float] = []
         self.stop: Stop | None = None
 
-    def halt(self, reason: str, step: int) -> None:
-        point = self.points[-1]
+    def halt(self, step: int, loss: torch.Tensor, gradient: torch.Tensor) -> None:
+        """Stop at `step`, saying why: a NaN or infinite gradient at a finite point, else divergence."""
+        point = self.parameter.detach()
+        if not torch.isfinite(point).all() or not torch.isfinite(loss):
+            reason = "diverged"
+        elif torch.isnan(gradient).any():
+            reason = "nan_gradient"
+        else:
+            reason = "inf_gradient"
         self.stop = Stop(reason, step, (float(point[0]), float(point[1])))
-
-    def check(self, step: int, loss_finite: bool, gradient_nan: bool, gradient_inf: bool) -> bool:
-        """Stop the racer when the loss or gradient at its current point is not finite; True if it may step."""
-        if not loss_finite:
-            self.halt("diverged", step)
-        elif gradient_nan:
-            self.halt("nan_gradient", step)
-        elif gradient_inf:
-            self.halt("inf_gradient", step)
-        return self.stop is None
 
     def step(self, run: RunSettings, low: torch.Tensor, high: torch.Tensor) -> None:
         """One optimizer step (with the simulated noise, the schedule and the projection when asked)."""
@@ -208,60 +204,66 @@ class _Racer:
             with torch.no_grad():
                 self.parameter.copy_(torch.maximum(torch.minimum(self.parameter, high), low))
 
-    def record(self, step: int, finite: bool) -> None:
-        if finite:
-            self.points.append(self.parameter.detach().clone())
-        else:
-            self.lrs.pop()
-            self.halt("diverged", step + 1)
-
 
 def race(
     surface: Surface, racers: Sequence[OptimizerSettings], start: tuple[float, float], run: RunSettings
 ) -> list[Path]:
-    """Run every racer from start for run.steps steps of its torch.optim rule on the surface."""
+    """Run every racer from start for run.steps steps of its torch.optim rule on the surface.
+
+    One forward and backward pass serves every racer that is still running; a racer whose loss or gradient at
+    its current point is not finite stops there (history then holds its last position unchanged).
+    """
     steps = max(0, min(int(run.steps), MAX_STEPS))
     low, high = _box_bounds(surface)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         states = [_Racer(settings, start, run) for settings in racers]
+        history = torch.empty(steps + 1, len(states), 2, dtype=DTYPE)
+        history[0] = torch.tensor(start, dtype=DTYPE)
+        taken = steps
         for step in range(steps):
             active = [state for state in states if state.stop is None]
             if not active:
+                taken = step
                 break
             for state in active:
                 state.parameter.grad = None
             losses = surface(torch.stack([state.parameter for state in active]))
             losses.sum().backward()
             gradients = torch.stack([state.parameter.grad for state in active])
-            checks = zip(
-                torch.isfinite(losses.detach()).tolist(),
-                torch.isnan(gradients).any(dim=1).tolist(),
-                torch.isinf(gradients).any(dim=1).tolist(),
-            )
-            stepping = [state for state, check in zip(active, checks) if state.check(step, *check)]
-            for state in stepping:
-                state.step(run, low, high)
-            if stepping:
-                finite = torch.isfinite(torch.stack([state.parameter.detach() for state in stepping])).all(dim=1)
-                for state, is_finite in zip(stepping, finite.tolist()):
-                    state.record(step, is_finite)
-    return [_finish(surface, state, run) for state in states]
+            finite = torch.isfinite(torch.cat([losses.detach()[:, None], gradients], dim=1)).all(dim=1)
+            if not bool(finite.all()):
+                for state, ok, loss, gradient in zip(active, finite.tolist(), losses.detach(), gradients):
+                    if not ok:
+                        state.halt(step, loss, gradient)
+            for state in active:
+                if state.stop is None:
+                    state.step(run, low, high)
+            history[step + 1] = torch.stack([state.parameter.detach() for state in states])
+        positions = history[: taken + 1].double().numpy()
+    return [_finish(surface, state, positions[:, index], run) for index, state in enumerate(states)]
 
 
-def _finish(surface: Surface, state: _Racer, run: RunSettings) -> Path:
-    points_tensor = torch.stack(state.points)
+def _finish(surface: Surface, state: _Racer, positions: np.ndarray, run: RunSettings) -> Path:
+    """The racer's recorded path, cut where it stopped; a final step that overflowed counts as divergence."""
+    length = len(positions) if state.stop is None else state.stop.step + 1
+    points = positions[:length]
+    finite = np.isfinite(points).all(axis=1)
+    stop = state.stop
+    if not finite.all():
+        last = int(np.flatnonzero(~finite)[0]) - 1
+        points = points[: last + 1]
+        stop = Stop("diverged", last + 1, (float(points[-1, 0]), float(points[-1, 1])))
     with torch.no_grad():
-        losses = surface(points_tensor).double().numpy()
-    points = points_tensor.double().numpy()
+        losses = surface(torch.from_numpy(points).to(DTYPE)).double().numpy()
     return Path(
         settings=state.settings,
         points=points,
         losses=losses,
-        lrs=np.array(state.lrs, dtype=np.float64),
+        lrs=np.array(state.lrs[: len(points) - 1], dtype=np.float64),
         inside=surface.inside(points),
         distances=surface.distance_to_nearest_minimum(points),
-        stop=state.stop,
+        stop=stop,
         projected=run.project,
     )
 

@@ -1,0 +1,66 @@
+"""`python -m bench.descent_compute`: six optimizers × 1,000 steps on the eggholder, computed and drawn.
+
+Times what the gradient-descent page does for one race of every torch.optim rule: the race itself
+(core.optim_paths.race), building every figure the race tab shows (contour map with playback frames,
+3-D surface, loss, learning rate, distance), and serializing them to JSON as st.plotly_chart does.
+The surface grids are cached by the page, so they are built once before timing. A first untimed
+run loads torch.optim's lazily imported modules. Run by hand on an otherwise idle machine; target ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import plotly.io
+
+from core import descent_figures as figures
+from core import optim_paths as optim
+from core import surfaces
+
+RACERS = tuple(
+    optim.OptimizerSettings(kind=kind, lr=optim.suggested_lr("eggholder", kind)) for kind in optim.OPTIMIZER_KINDS
+)
+TEXT = figures.MapText("w0", "w1", "loss", "loss", "click", "start", "global minimum", "local minimum", "domain",
+                       "Play", "Pause", "step", "3-D")
+
+
+def one_race(grid_map: surfaces.Grid, grid_3d: surfaces.Grid) -> dict[str, float]:
+    surface = surfaces.eggholder()
+    names = [settings.kind for settings in RACERS]
+    started = time.perf_counter()
+    paths = optim.race(surface, RACERS, surface.start, optim.RunSettings(steps=1000))
+    computed = time.perf_counter()
+    built = [
+        figures.map_figure(surface, grid_map, paths, names, surface.start, TEXT),
+        figures.surface_figure(surface, grid_3d, paths, names, TEXT),
+        figures.curves_figure([p.losses for p in paths], names, figures.CurveText("loss", "step", "loss")),
+        figures.schedule_figure(paths, names, figures.CurveText("lr", "step", "lr", note="restart")),
+        figures.curves_figure([p.distances for p in paths], names, figures.CurveText("d", "step", "d"), log_y=True),
+    ]
+    drawn = time.perf_counter()
+    sizes = [len(plotly.io.to_json(figure, validate=False)) for figure in built]
+    serialized = time.perf_counter()
+    assert all(path.steps_taken == 1000 or path.stop is not None for path in paths)
+    return {"compute": computed - started, "figures": drawn - computed, "json": serialized - drawn,
+            "total": serialized - started, "megabytes": sum(sizes) / 1e6}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.descent_compute", description=__doc__)
+    parser.add_argument("--repetitions", type=int, default=5)
+    args = parser.parse_args(argv)
+    surface = surfaces.eggholder()
+    grid_map, grid_3d = surfaces.sample_grid(surface, 160), surfaces.sample_grid(surface, 90)
+    one_race(grid_map, grid_3d)
+    runs = [one_race(grid_map, grid_3d) for _ in range(args.repetitions)]
+    print(f"6 optimizers × 1,000 steps on the eggholder, {args.repetitions} runs (median, min, max in seconds):")
+    for part in ("compute", "figures", "json", "total"):
+        values = [run[part] for run in runs]
+        print(f"  {part:<8} {statistics.median(values):6.3f}  {min(values):6.3f}  {max(values):6.3f}")
+    print(f"  figure JSON sent to the browser: {runs[0]['megabytes']:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
