@@ -134,7 +134,7 @@ def _click_layer(surface: Surface, text: MapText) -> go.Scatter:
 
 def map_figure(
     surface: Surface, grid: Grid, paths: Sequence[Path], names: Sequence[str], start: tuple[float, float],
-    text: MapText, height: int = 620,
+    text: MapText, height: int = 780,
 ) -> go.Figure:
     """The contour map with every path, numbered first points, arrows, the minima, a click layer and playback."""
     traces: list = [_contour(surface, grid, text), _click_layer(surface, text)]
@@ -170,10 +170,12 @@ def map_figure(
                      line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
     figure.update_layout(
         annotations=_arrows(surface, paths),
-        height=height, margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False},
-        yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False},
-        legend={"orientation": "h", "y": -0.12}, hovermode="closest",
+        height=height, margin={"l": 50, "r": 10, "t": 50, "b": 120},
+        xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "constrain": "domain"},
+        yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "constrain": "domain",
+               "scaleanchor": "x", "scaleratio": 1},
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.01, "yanchor": "bottom"},
+        hovermode="closest",
         updatemenus=[_play_buttons(text)], sliders=[_playback_slider(frame_steps, text)],
     )
     return figure
@@ -194,7 +196,8 @@ def _arrows(surface: Surface, paths: Sequence[Path]) -> list[dict]:
 
 def _play_buttons(text: MapText) -> dict:
     return {
-        "type": "buttons", "direction": "left", "x": 0.0, "y": 1.08, "xanchor": "left", "yanchor": "bottom",
+        "type": "buttons", "direction": "left", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top",
+        "pad": {"t": 62, "r": 10},
         "showactive": False,
         "buttons": [
             {"label": "▶ " + text.play, "method": "animate",
@@ -209,8 +212,8 @@ def _play_buttons(text: MapText) -> dict:
 
 def _playback_slider(frame_steps: np.ndarray, text: MapText) -> dict:
     return {
-        "active": len(frame_steps) - 1, "x": 0.25, "len": 0.75, "y": 1.12, "yanchor": "bottom",
-        "currentvalue": {"prefix": text.step + " "}, "pad": {"t": 0, "b": 0},
+        "active": len(frame_steps) - 1, "x": 0.25, "len": 0.75, "y": 0.0, "yanchor": "top",
+        "currentvalue": {"prefix": text.step + " "}, "pad": {"t": 40, "b": 0},
         "steps": [{"label": str(step), "method": "animate",
                    "args": [[str(step)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                           "transition": {"duration": 0}}]}
@@ -266,10 +269,10 @@ def curves_figure(
     if not figure.data and text.empty:
         figure.add_annotation(text=text.empty, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
     figure.update_layout(
-        height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, title={"text": text.title},
+        height=height, margin={"l": 60, "r": 10, "t": 40, "b": 30}, title={"text": text.title},
         xaxis={"title": {"text": text.x_title}},
         yaxis={"title": {"text": text.y_title}, "type": "log" if log_y else "linear"},
-        legend={"orientation": "h", "y": -0.25}, hovermode="x unified",
+        legend={"orientation": "h", "y": -0.3}, hovermode="x unified",
     )
     return figure
 

@@ -19,6 +19,7 @@ SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
 MAP_KEY = "descent_map"
+CURVE_HEIGHT = 300
 
 
 # --- state and callbacks ------------------------------------------------------------------------------------------
@@ -154,6 +155,23 @@ def surface_grid(key: str, condition: float, resolution: int) -> surfaces.Grid:
 def race_paths(key: str, condition: float, racers: tuple[optim.OptimizerSettings, ...], start: tuple[float, float],
                run: optim.RunSettings) -> list[optim.Path]:
     return optim.race(surfaces.build_surface(key, condition), racers, start, run)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def map_chart(request: tuple, names: tuple[str, ...], text: figures.MapText):
+    """The contour map of a race (shared read-only: st.plotly_chart only serializes it)."""
+    key, condition, _, start, _ = request
+    surface = surfaces.build_surface(key, condition)
+    grid = surface_grid(key, condition, GRID_RESOLUTION)
+    return figures.map_figure(surface, grid, race_paths(*request), list(names), start, text)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def surface_chart(request: tuple, names: tuple[str, ...], text: figures.MapText):
+    key, condition, _, _, _ = request
+    surface = surfaces.build_surface(key, condition)
+    grid = surface_grid(key, condition, SURFACE_GRID_RESOLUTION)
+    return figures.surface_figure(surface, grid, race_paths(*request), list(names), text)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -293,34 +311,34 @@ with race_tab:
         st.markdown(t("descent.start_shown", x=f"{shown_start[0]:g}", y=f"{shown_start[1]:g}"))
         if not problems:
             path_messages(shown_surface, paths, names)
-        view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
-                        format_func=lambda v: t(f"descent.view.{v}"))
         text = map_text()
+        view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
+                        format_func=lambda v: t(f"descent.view.{v}"), label_visibility="collapsed")
         if view == "map":
-            grid = surface_grid(shown_key, shown_condition, GRID_RESOLUTION)
-            st.plotly_chart(figures.map_figure(shown_surface, grid, paths, names, shown_start, text), key=MAP_KEY,
-                            on_select=start_from_click, selection_mode="points", width="stretch",
-                            config={"displaylogo": False})
+            st.plotly_chart(map_chart(request, tuple(names), text), key=MAP_KEY, on_select=start_from_click,
+                            selection_mode="points", width="stretch", config={"displaylogo": False})
             st.caption(t("descent.map_help"))
         else:
-            grid = surface_grid(shown_key, shown_condition, SURFACE_GRID_RESOLUTION)
-            st.plotly_chart(figures.surface_figure(shown_surface, grid, paths, names, text), width="stretch",
+            st.plotly_chart(surface_chart(request, tuple(names), text), width="stretch",
                             config={"displaylogo": False})
-        loss_column, lr_column, distance_column = st.columns(3)
         step_label = t("descent.fig.step")
+        loss_column, lr_column, distance_column = st.columns(3)
         with loss_column:
             st.plotly_chart(figures.curves_figure(
                 [path.losses for path in paths], names,
-                figures.CurveText(t("descent.fig.loss_title"), step_label, t("descent.fig.loss"))), width="stretch")
+                figures.CurveText(t("descent.fig.loss_title"), step_label, t("descent.fig.loss")),
+                height=CURVE_HEIGHT), width="stretch")
         with lr_column:
             st.plotly_chart(figures.schedule_figure(
                 paths, names, figures.CurveText(t("descent.fig.lr_title"), step_label, t("descent.fig.lr"),
-                                                note=t("descent.fig.restart_note"))), width="stretch")
+                                                note=t("descent.fig.restart_note")), height=CURVE_HEIGHT),
+                width="stretch")
         with distance_column:
             st.plotly_chart(figures.curves_figure(
                 [path.distances for path in paths], names,
                 figures.CurveText(t("descent.fig.distance_title"), step_label, t("descent.fig.distance"),
-                                  empty=t("descent.fig.no_minimum")), log_y=True), width="stretch")
+                                  empty=t("descent.fig.no_minimum")), log_y=True, height=CURVE_HEIGHT),
+                width="stretch")
         st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
 
 with course_tab:

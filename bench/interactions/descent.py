@@ -1,0 +1,47 @@
+"""The gradient-descent page: one step of a learning-rate slider → the race rerun and every figure redrawn.
+
+The page opens on the eggholder with three optimizers (SGD lr 1, momentum, Adam) and 100 steps. Each
+repetition presses → or ← on the first optimizer's learning-rate slider (lr 1 ↔ 2 on the log scale) and
+waits until the map and the three curve figures all show the optimizer's new name, "1: SGD, lr 2" or
+"1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and three
+curve figures, sent and drawn by Plotly in the browser.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from bench.interactions import Interaction
+from core.i18n import translate
+from tests.e2e.conftest import wait_for_idle
+
+CHARTS = '[data-testid="stPlotlyChart"]'
+FIGURES = 4
+
+
+def open_from_the_sidebar(page: Page) -> None:
+    """Home first, then the sidebar link (a deep link on a fresh server skips the app's navigation)."""
+    base = page.url.split("/descent")[0]
+    page.goto(base, wait_until="domcontentloaded")
+    wait_for_idle(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("en", "nav.descent")).click()
+    wait_for_idle(page)
+    expect(page.locator(CHARTS)).to_have_count(FIGURES, timeout=30_000)
+    expect(page.locator(CHARTS).first).to_contain_text("1: SGD, lr 1", timeout=30_000)
+    page.get_by_role("slider", name=translate("en", "descent.lr")).first.focus()
+
+
+def step_learning_rate(page: Page, repetition: int) -> None:
+    page.keyboard.press("ArrowRight" if repetition % 2 == 0 else "ArrowLeft")
+
+
+def every_figure_updated(page: Page, repetition: int) -> None:
+    name = "1: SGD, lr 2" if repetition % 2 == 0 else "1: SGD, lr 1"
+    for index in range(FIGURES):
+        expect(page.locator(CHARTS).nth(index)).to_contain_text(name, timeout=30_000)
+
+
+INTERACTIONS = [
+    Interaction("descent: lr slider step → race rerun, all figures", "descent", step_learning_rate,
+                every_figure_updated, setup=open_from_the_sidebar),
+]
