@@ -293,7 +293,7 @@ def _neuron_positions(widths: Sequence[int]) -> list[np.ndarray]:
     return [np.linspace((top - 1) / 2, -(top - 1) / 2, n) if n > 1 else np.zeros(1) for n in widths]
 
 
-EDGE_BINS = 21  # edges are drawn in this many colour/width classes of the diverging scale
+EDGE_BINS = 11  # edges are drawn in this many colour/width classes of the diverging scale
 
 
 def _edge_traces(net: Network, trace: Trace, visible: Visible, ys, chosen) -> list[dict]:
