@@ -126,6 +126,7 @@ def current_lesson(source: str) -> Lesson | None:
 
 
 def load_exercise(seed: int | None) -> None:
+    seed = None if seed is None else int(seed)
     preset = bp.exercise_net() if seed is None else bp.exercise_net_random(seed)
     st.session_state[LESSON_KEY] = lesson_from_preset("exercise", preset, seed=seed)
 
@@ -218,9 +219,10 @@ def exercise_controls(lesson: Lesson) -> None:
         min_value=0,
         max_value=MAX_SEED,
         step=1,
-        value=lesson.seed if lesson.seed is not None else 0,
+        value=lesson.seed,
+        placeholder=t("backprop.exercise_seed_placeholder"),
         key=seed_key,
-        on_change=lambda: load_exercise(int(st.session_state[seed_key])),
+        on_change=lambda: load_exercise(st.session_state[seed_key]),
         help=t("backprop.exercise_seed_help"),
     )
     if lesson.seed is None:
