@@ -17,6 +17,7 @@ class PageEntry:
 HOME = PageEntry("pages/home.py", "home", "nav.home", "home.summary", ":material/home:")
 
 FEATURE_PAGES: list[PageEntry] = [
+    PageEntry("pages/playground.py", "playground", "nav.playground", "playground.summary", ":material/model_training:"),
     PageEntry("pages/backprop.py", "backprop", "nav.backprop", "backprop.summary", ":material/swap_horiz:"),
     PageEntry("pages/descent.py", "descent", "nav.descent", "descent.summary", ":material/landscape:"),
     PageEntry("pages/draw.py", "draw", "nav.draw", "draw.summary", ":material/draw:"),

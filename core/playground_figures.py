@@ -1,0 +1,442 @@
+"""Plotly figures of the playground: pure functions, numbers and already-translated text in, figure out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+CLASS_COLOURS = (
+    "#f59322",
+    "#0877bd",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+POSITIVE, NEGATIVE = "#0877bd", "#f59322"
+DIVERGING = [[0.0, NEGATIVE], [0.5, "#f4f4f4"], [1.0, POSITIVE]]
+GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
+MAX_NODES = 16
+TILE = 0.8
+LAYER_GAP = 3.0
+EDGE_LEVELS = 6
+FONT = {"size": 12}
+
+
+def scatter(**properties) -> dict:
+    """A scatter trace as a plain dict: the figures are rebuilt several times a second, so they skip
+    Plotly's per-property validation (go.Figure(..., _validate=False))."""
+    return {"type": "scatter", **properties}
+
+
+def heatmap(**properties) -> dict:
+    return {"type": "heatmap", **properties}
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def _base_layout(height: int, title: str | None = None) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 36 if title else 10, "b": 10},
+        "title": {"text": title, "x": 0.01, "font": {"size": 14}} if title else None,
+        "font": FONT,
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"size": 12}},
+        "uirevision": "keep",
+    }
+
+
+@dataclass(frozen=True)
+class NetworkTexts:
+    title: str
+    layer_names: list[str]  # one per layer, inputs first
+    neuron_hover: str  # with {layer} and {neuron}; the value follows
+    activation_label: str
+    weight_label: str
+    gradient_label: str
+    tile_label: str
+
+
+def shown_neurons(weights: list[np.ndarray], max_nodes: int = MAX_NODES) -> list[np.ndarray]:
+    """Indices of the neurons drawn in each layer: all of them, or the `max_nodes` with the largest weights."""
+    widths = [weights[0].shape[1]] + [w.shape[0] for w in weights]
+    shown = []
+    for layer, width in enumerate(widths):
+        if width <= max_nodes:
+            shown.append(np.arange(width))
+            continue
+        importance = np.zeros(width)
+        if layer > 0:
+            importance += np.abs(weights[layer - 1]).sum(1)
+        if layer < len(weights):
+            importance += np.abs(weights[layer]).sum(0)
+        shown.append(np.sort(np.argsort(-importance, kind="stable")[:max_nodes]))
+    return shown
+
+
+def _node_positions(shown: list[np.ndarray]) -> list[np.ndarray]:
+    return [(len(nodes) - 1) / 2 - np.arange(len(nodes)) for nodes in shown]
+
+
+def network_figure(
+    weights: list[np.ndarray],
+    gradients: list[np.ndarray],
+    activations: list[np.ndarray],
+    texts: NetworkTexts,
+    tiles: list[np.ndarray] | None = None,
+) -> go.Figure:
+    """Neurons coloured by activation, edges by weight sign (colour) and size (width); edge hover
+    gives weight and ∂L/∂w; with `tiles` (2-D data) each neuron shows its output over the plane."""
+    shown = shown_neurons(weights)
+    ys = _node_positions(shown)
+    half = TILE / 2 if tiles is not None else 0.0
+    traces: list[dict] = []
+    traces += _edge_traces(weights, gradients, shown, ys, half, texts)
+    if tiles is not None:
+        traces += _tile_traces(tiles, shown, ys, texts)
+    traces.append(_node_trace(activations, shown, ys, half, texts))
+    tallest = max(len(nodes) for nodes in shown)
+    layout = _base_layout(max(260, 70 + 42 * tallest), texts.title)
+    layout.update(
+        showlegend=False,
+        xaxis={"visible": False, "range": [-0.9, LAYER_GAP * (len(shown) - 1) + 0.9], "fixedrange": True},
+        yaxis={
+            "visible": False,
+            "range": [-(tallest / 2) - 0.2, tallest / 2 + 0.2],
+            "scaleanchor": "x",
+            "fixedrange": True,
+        },
+        annotations=[
+            {
+                "x": LAYER_GAP * layer,
+                "y": tallest / 2 + 0.1,
+                "text": name,
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 11},
+            }
+            for layer, name in enumerate(texts.layer_names)
+        ],
+    )
+    layout["margin"]["t"] = 56
+    return _figure(traces, layout)
+
+
+def _edge_traces(weights, gradients, shown, ys, half, texts) -> list[dict]:
+    largest = max((float(np.abs(w).max()) for w in weights if w.size), default=1.0) or 1.0
+    buckets: dict[tuple[bool, int], tuple[list, list]] = {}
+    mid_x, mid_y, custom = [], [], []
+    for layer, (w, g) in enumerate(zip(weights, gradients)):
+        x0, x1 = LAYER_GAP * layer + half, LAYER_GAP * (layer + 1) - half
+        for j_pos, j in enumerate(shown[layer + 1]):
+            for i_pos, i in enumerate(shown[layer]):
+                value = float(w[j, i])
+                level = min(EDGE_LEVELS - 1, int(EDGE_LEVELS * abs(value) / largest))
+                xs, yv = buckets.setdefault((value >= 0, level), ([], []))
+                xs += [x0, x1, None]
+                yv += [ys[layer][i_pos], ys[layer + 1][j_pos], None]
+                mid_x.append(x0 + 0.5 * (x1 - x0))
+                mid_y.append(0.5 * (ys[layer][i_pos] + ys[layer + 1][j_pos]))
+                custom.append([value, float(g[j, i]), int(i) + 1, int(j) + 1, layer + 1])
+    traces = [
+        scatter(
+            x=xs,
+            y=yv,
+            mode="lines",
+            line={"color": POSITIVE if positive else NEGATIVE, "width": 0.6 + 1.2 * level},
+            opacity=0.35 + 0.1 * level,
+            hoverinfo="skip",
+        )
+        for (positive, level), (xs, yv) in sorted(buckets.items())
+    ]
+    traces.append(
+        scatter(
+            x=mid_x,
+            y=mid_y,
+            mode="markers",
+            marker={"size": 9, "color": "rgba(0,0,0,0)"},
+            customdata=custom,
+            hovertemplate=(
+                f"w[%{{customdata[4]}}] %{{customdata[3]}}←%{{customdata[2]}}<br>{texts.weight_label} "
+                f"%{{customdata[0]:.4f}}<br>{texts.gradient_label} %{{customdata[1]:.3e}}<extra></extra>"
+            ),
+        )
+    )
+    return traces
+
+
+def _tile_traces(tiles, shown, ys, texts) -> list[dict]:
+    traces = []
+    for layer, maps in enumerate(tiles):
+        for position, neuron in enumerate(shown[layer]):
+            z = maps[neuron]
+            resolution = z.shape[0]
+            low, high = float(np.min(z)), float(np.max(z))
+            spread = max(abs(low), abs(high), 1e-9)
+            centre = LAYER_GAP * layer
+            traces.append(
+                heatmap(
+                    z=z,
+                    x0=centre - TILE / 2,
+                    dx=TILE / (resolution - 1),
+                    y0=ys[layer][position] - TILE / 2,
+                    dy=TILE / (resolution - 1),
+                    zmin=-spread if low < 0 else 0.0,
+                    zmax=spread,
+                    colorscale=DIVERGING if low < 0 else [[0.0, "#f4f4f4"], [1.0, POSITIVE]],
+                    showscale=False,
+                    hovertemplate=f"{texts.tile_label} %{{z:.3f}}<extra>{texts.layer_names[layer]} "
+                    f"#{int(neuron) + 1}</extra>",
+                )
+            )
+    return traces
+
+
+def _node_trace(activations, shown, ys, half, texts) -> dict:
+    xs, yv, values, custom = [], [], [], []
+    for layer, nodes in enumerate(shown):
+        for position, neuron in enumerate(nodes):
+            xs.append(LAYER_GAP * layer + half)
+            yv.append(ys[layer][position] + half)
+            value = float(activations[layer][neuron])
+            values.append(value)
+            custom.append([texts.layer_names[layer], int(neuron) + 1, value])
+    spread = max((abs(v) for v in values if np.isfinite(v)), default=1.0) or 1.0
+    return scatter(
+        x=xs,
+        y=yv,
+        mode="markers",
+        marker={
+            "size": 12 if half else 20,
+            "color": values,
+            "colorscale": DIVERGING,
+            "cmin": -spread,
+            "cmax": spread,
+            "line": {"color": "#333333", "width": 1},
+        },
+        customdata=custom,
+        hovertemplate=f"%{{customdata[0]}} #%{{customdata[1]}}<br>{texts.activation_label} "
+        f"%{{customdata[2]:.4f}}<extra></extra>",
+    )
+
+
+@dataclass(frozen=True)
+class PlaneTexts:
+    title: str
+    class_names: list[str]
+    train_label: str
+    test_label: str
+    surface_label: str
+    click_label: str
+
+
+def decision_figure(
+    extent: tuple[float, float, float, float],
+    texts: PlaneTexts,
+    train: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray],
+    surface: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    binary: bool = True,
+    click_grid: int = 0,
+    height: int = 460,
+) -> go.Figure:
+    """Decision regions (when `surface` = xs, ys, classes, confidence) with train (●) and test (◆) points;
+    `click_grid` > 0 adds an invisible grid of that many points a side, so a click anywhere selects a point."""
+    traces: list[dict] = []
+    if surface is not None:
+        traces.append(_surface_trace(surface, texts, binary))
+    if click_grid:
+        traces.append(_click_grid(extent, click_grid, texts.click_label))
+    for (points, labels), symbol, name in ((train, "circle", texts.train_label), (test, "diamond", texts.test_label)):
+        for cls, class_name in enumerate(texts.class_names):
+            chosen = points[labels == cls]
+            if not len(chosen):
+                continue
+            traces.append(
+                scatter(
+                    x=chosen[:, 0],
+                    y=chosen[:, 1],
+                    mode="markers",
+                    name=f"{class_name} · {name}",
+                    marker={
+                        "symbol": symbol,
+                        "size": 7 if symbol == "circle" else 8,
+                        "color": CLASS_COLOURS[cls % len(CLASS_COLOURS)],
+                        "line": {"color": "white" if symbol == "circle" else "#222222", "width": 1},
+                    },
+                    hovertemplate=f"{class_name} · {name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                )
+            )
+    layout = _base_layout(height, texts.title)
+    layout.update(
+        xaxis={"range": [extent[0], extent[1]], "showgrid": False, "zeroline": False, "constrain": "domain"},
+        yaxis={
+            "range": [extent[2], extent[3]],
+            "showgrid": False,
+            "zeroline": False,
+            "scaleanchor": "x",
+            "constrain": "domain",
+        },
+        legend={"orientation": "h", "y": -0.08, "font": {"size": 11}},
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return _figure(traces, layout)
+
+
+def _surface_trace(surface, texts, binary) -> dict:
+    xs, ys, classes, confidence = surface
+    if binary:
+        return heatmap(
+            x=xs,
+            y=ys,
+            z=confidence,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=[[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]],
+            opacity=0.55,
+            showscale=False,
+            hovertemplate=f"{texts.surface_label} %{{z:.3f}}<extra></extra>",
+        )
+    count = len(texts.class_names)
+    scale = []
+    for cls in range(count):
+        colour = CLASS_COLOURS[cls % len(CLASS_COLOURS)]
+        scale += [[cls / count, colour], [(cls + 1) / count, colour]]
+    return heatmap(
+        x=xs,
+        y=ys,
+        z=classes,
+        zmin=-0.5,
+        zmax=count - 0.5,
+        colorscale=[[0.0, scale[0][1]]] + scale[1:-1] + [[1.0, scale[-1][1]]],
+        opacity=0.35,
+        showscale=False,
+        customdata=confidence,
+        hoverinfo="skip",
+    )
+
+
+def _click_grid(extent, size, label) -> dict:
+    gx, gy = np.meshgrid(np.linspace(extent[0], extent[1], size), np.linspace(extent[2], extent[3], size))
+    return scatter(
+        x=gx.ravel(),
+        y=gy.ravel(),
+        mode="markers",
+        marker={"size": 14, "color": "rgba(0,0,0,0)"},
+        hovertemplate=f"{label} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+        showlegend=False,
+        name="grid",
+    )
+
+
+@dataclass(frozen=True)
+class CurveTexts:
+    title: str
+    epoch: str
+    loss: str
+    accuracy: str
+    train: str
+    test: str
+
+
+def curves_figure(
+    epochs: list[int],
+    train_loss: list[float],
+    test_loss: list[float],
+    train_accuracy: list[float],
+    test_accuracy: list[float],
+    texts: CurveTexts,
+    height: int = 380,
+) -> go.Figure:
+    """Loss (log scale, top) and accuracy (bottom) against epochs, train solid and test dashed."""
+    series = [
+        (train_loss, texts.train, "y", "solid", "#333333"),
+        (test_loss, texts.test, "y", "dash", "#d62728"),
+        (train_accuracy, texts.train, "y2", "solid", "#333333"),
+        (test_accuracy, texts.test, "y2", "dash", "#d62728"),
+    ]
+    traces = [
+        scatter(
+            x=epochs,
+            y=values,
+            name=name,
+            yaxis=axis,
+            mode="lines",
+            line={"dash": dash, "color": colour, "width": 2},
+            legendgroup=name,
+            showlegend=axis == "y",
+            hovertemplate=f"{name}: %{{y:.4f}}<extra></extra>",
+        )
+        for values, name, axis, dash, colour in series
+    ]
+    layout = _base_layout(height, texts.title)
+    layout.update(
+        xaxis={"title": {"text": texts.epoch}, "anchor": "y2", "rangemode": "tozero"},
+        yaxis={"title": {"text": texts.loss}, "domain": [0.45, 1.0], "type": "log"},
+        yaxis2={"title": {"text": texts.accuracy}, "domain": [0.0, 0.38], "range": [0, 1.02], "tickformat": ".0%"},
+        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+        hovermode="x unified",
+    )
+    layout["margin"]["l"] = 60
+    return _figure(traces, layout)
+
+
+def confusion_figure(counts: np.ndarray, class_names: list[str], title: str, true_label: str, predicted_label: str):
+    """Counts[true, predicted] as a heatmap with the numbers written in."""
+    trace = heatmap(
+        z=counts,
+        x=class_names,
+        y=class_names,
+        colorscale="Blues",
+        showscale=False,
+        text=counts,
+        texttemplate="%{text}",
+        hovertemplate=f"{true_label} %{{y}}<br>{predicted_label} %{{x}}<br>%{{z}}<extra></extra>",
+    )
+    layout = _base_layout(420, title)
+    layout.update(
+        xaxis={"title": {"text": predicted_label}, "type": "category", "side": "bottom"},
+        yaxis={"title": {"text": true_label}, "type": "category", "autorange": "reversed"},
+    )
+    layout["margin"].update(l=70, b=50)
+    return _figure([trace], layout)
+
+
+def gallery_figure(images: np.ndarray, captions: list[str], title: str, columns: int = 6) -> go.Figure:
+    """Images (N, 28, 28) in [0, 1] tiled into one heatmap, a caption above each."""
+    count = len(images)
+    rows = max(1, -(-count // columns))
+    cell = 32
+    canvas = np.full((rows * cell, columns * cell), np.nan, dtype=np.float32)
+    annotations = []
+    for index, image in enumerate(images):
+        row, column = divmod(index, columns)
+        canvas[row * cell + 4 : row * cell + 32, column * cell + 2 : column * cell + 30] = image
+        annotations.append(
+            {
+                "x": column * cell + 16,
+                "y": row * cell + 1.5,
+                "text": captions[index],
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        )
+    trace = heatmap(z=canvas, colorscale=GREYS, zmin=0, zmax=1, showscale=False, hoverinfo="skip")
+    layout = _base_layout(60 + 110 * rows, title)
+    layout.update(
+        xaxis={"visible": False, "range": [-0.5, columns * cell - 0.5]},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+        annotations=annotations,
+    )
+    return _figure([trace], layout)
