@@ -560,8 +560,8 @@ def import_weights(raw: bytes, architecture: Architecture) -> dict[str, torch.Te
     """A state_dict read with weights_only=True and checked against the architecture's shapes."""
     try:
         state = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises many types for corrupt or foreign files
-        raise WeightsError("unreadable", error=str(error).splitlines()[0][:160] if str(error) else "?") from error
+    except Exception as error:  # torch raises many types for corrupt, foreign or unsafe files
+        raise WeightsError("unreadable") from error
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise WeightsError("not_state_dict")
     expected = {key: tuple(value.shape) for key, value in MLP(architecture.widths).state_dict().items()}

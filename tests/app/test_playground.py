@@ -332,7 +332,7 @@ def test_import_with_the_wrong_shape_is_refused_and_keeps_the_network():
     assert app.error and "Shape mismatch" in app.error[0].value
     assert all(torch.equal(before[k], v) for k, v in trainer(app).model.state_dict().items())
     widget(app.file_uploader, "pg_import").set_value(("w.pt", b"garbage", "application/octet-stream")).run()
-    assert app.error and "cannot be read safely" in app.error[0].value
+    assert app.error and "cannot be read as PyTorch weights" in app.error[0].value
 
 
 def test_two_sessions_do_not_share_a_model():
