@@ -26,6 +26,7 @@ MAX_NODES = 16
 TILE = 0.8
 LAYER_GAP = 3.0
 EDGE_LEVELS = 6
+MAX_CURVE_POINTS = 400
 FONT = {"size": 12}
 
 
@@ -132,40 +133,61 @@ def network_figure(
     return _figure(traces, layout)
 
 
-def _edge_traces(weights, gradients, shown, ys, half, texts) -> list[dict]:
-    largest = max((float(np.abs(w).max()) for w in weights if w.size), default=1.0) or 1.0
-    buckets: dict[tuple[bool, int], tuple[list, list]] = {}
-    mid_x, mid_y, custom = [], [], []
+def _edge_table(weights, gradients, shown, ys, half) -> np.ndarray:
+    """One row per drawn edge: x0, y0, x1, y1, weight, gradient, from-neuron, to-neuron, layer (1-based)."""
+    rows = []
     for layer, (w, g) in enumerate(zip(weights, gradients)):
-        x0, x1 = LAYER_GAP * layer + half, LAYER_GAP * (layer + 1) - half
-        for j_pos, j in enumerate(shown[layer + 1]):
-            for i_pos, i in enumerate(shown[layer]):
-                value = float(w[j, i])
-                level = min(EDGE_LEVELS - 1, int(EDGE_LEVELS * abs(value) / largest))
-                xs, yv = buckets.setdefault((value >= 0, level), ([], []))
-                xs += [x0, x1, None]
-                yv += [ys[layer][i_pos], ys[layer + 1][j_pos], None]
-                mid_x.append(x0 + 0.5 * (x1 - x0))
-                mid_y.append(0.5 * (ys[layer][i_pos] + ys[layer + 1][j_pos]))
-                custom.append([value, float(g[j, i]), int(i) + 1, int(j) + 1, layer + 1])
-    traces = [
-        scatter(
-            x=xs,
-            y=yv,
-            mode="lines",
-            line={"color": POSITIVE if positive else NEGATIVE, "width": 0.6 + 1.2 * level},
-            opacity=0.35 + 0.1 * level,
-            hoverinfo="skip",
+        sources, targets = shown[layer], shown[layer + 1]
+        j_pos, i_pos = np.meshgrid(np.arange(len(targets)), np.arange(len(sources)), indexing="ij")
+        j, i = targets[j_pos.ravel()], sources[i_pos.ravel()]
+        count = len(j)
+        rows.append(
+            np.column_stack(
+                [
+                    np.full(count, LAYER_GAP * layer + half),
+                    ys[layer][i_pos.ravel()],
+                    np.full(count, LAYER_GAP * (layer + 1) - half),
+                    ys[layer + 1][j_pos.ravel()],
+                    w[j, i],
+                    g[j, i],
+                    i + 1,
+                    j + 1,
+                    np.full(count, layer + 1),
+                ]
+            )
         )
-        for (positive, level), (xs, yv) in sorted(buckets.items())
-    ]
+    return np.vstack(rows).astype(np.float64)
+
+
+def _edge_traces(weights, gradients, shown, ys, half, texts) -> list[dict]:
+    edges = _edge_table(weights, gradients, shown, ys, half)
+    largest = float(np.abs(edges[:, 4]).max()) or 1.0
+    levels = np.minimum(EDGE_LEVELS - 1, (EDGE_LEVELS * np.abs(edges[:, 4]) / largest).astype(int))
+    positive = edges[:, 4] >= 0
+    traces = []
+    for sign in (False, True):
+        for level in range(EDGE_LEVELS):
+            chosen = edges[(positive == sign) & (levels == level)]
+            if not len(chosen):
+                continue
+            gap = np.full(len(chosen), np.nan)  # NaN breaks the line between edges
+            traces.append(
+                scatter(
+                    x=np.column_stack([chosen[:, 0], chosen[:, 2], gap]).ravel(),
+                    y=np.column_stack([chosen[:, 1], chosen[:, 3], gap]).ravel(),
+                    mode="lines",
+                    line={"color": POSITIVE if sign else NEGATIVE, "width": 0.6 + 1.2 * level},
+                    opacity=0.35 + 0.1 * level,
+                    hoverinfo="skip",
+                )
+            )
     traces.append(
         scatter(
-            x=mid_x,
-            y=mid_y,
+            x=(edges[:, 0] + edges[:, 2]) / 2,
+            y=(edges[:, 1] + edges[:, 3]) / 2,
             mode="markers",
             marker={"size": 9, "color": "rgba(0,0,0,0)"},
-            customdata=custom,
+            customdata=edges[:, 4:],
             hovertemplate=(
                 f"w[%{{customdata[4]}}] %{{customdata[3]}}←%{{customdata[2]}}<br>{texts.weight_label} "
                 f"%{{customdata[0]:.4f}}<br>{texts.gradient_label} %{{customdata[1]:.3e}}<extra></extra>"
@@ -359,7 +381,13 @@ def curves_figure(
     texts: CurveTexts,
     height: int = 380,
 ) -> go.Figure:
-    """Loss (log scale, top) and accuracy (bottom) against epochs, train solid and test dashed."""
+    """Loss (log scale, top) and accuracy (bottom) against epochs, train solid and test dashed.
+
+    Long histories are thinned to at most `MAX_CURVE_POINTS` evenly spaced epochs (the last one kept)."""
+    keep = _thin(len(epochs))
+    epochs = np.asarray(epochs)[keep]
+    train_loss, test_loss = np.asarray(train_loss)[keep], np.asarray(test_loss)[keep]
+    train_accuracy, test_accuracy = np.asarray(train_accuracy)[keep], np.asarray(test_accuracy)[keep]
     series = [
         (train_loss, texts.train, "y", "solid", "#333333"),
         (test_loss, texts.test, "y", "dash", "#d62728"),
@@ -390,6 +418,12 @@ def curves_figure(
     )
     layout["margin"]["l"] = 60
     return _figure(traces, layout)
+
+
+def _thin(count: int) -> np.ndarray:
+    if count <= MAX_CURVE_POINTS:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, MAX_CURVE_POINTS).round().astype(int))
 
 
 def confusion_figure(counts: np.ndarray, class_names: list[str], title: str, true_label: str, predicted_label: str):

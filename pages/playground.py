@@ -29,7 +29,7 @@ from ui.session import PlaygroundNetwork, set_playground_network
 STATE_KEY = "playground.state"
 PLAYING_KEY = "pg_playing"
 TICK_SECONDS = 0.2
-TRAIN_SECONDS_PER_TICK = {"2d": 0.07, "digits": 0.12}
+TRAIN_SECONDS_PER_TICK = {"2d": 0.05, "digits": 0.1}
 TILE_RESOLUTION = 20
 SURFACE_RESOLUTION = 60
 CLICK_GRID = 41
@@ -551,10 +551,11 @@ def live_view() -> None:
             st.session_state[PLAYING_KEY] = False
             st.rerun()
     show_metrics(trainer)
-    if space.kind == "2d":
-        show_plane_views(space)
-    else:
-        show_digit_views(space)
+    with pg.one_thread():
+        if space.kind == "2d":
+            show_plane_views(space)
+        else:
+            show_digit_views(space)
 
 
 def show_metrics(trainer: pg.Trainer) -> None:

@@ -74,7 +74,7 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     epochs = int(metric(page, "Epoch").replace(",", ""))
     assert epochs > 3, readings
     assert after < 0.8 * before, (before, after)
-    assert len(set(readings)) >= 4, readings  # the view kept changing while training ran
+    assert len(set(readings)) >= 3, readings  # the view kept changing while training ran
     assert_no_exception_box(page)
     assert page.locator(".js-plotly-plot").count() >= 3
     screenshot(page, "playground_trained")

@@ -281,3 +281,35 @@ def test_settings_change_keeps_weights():
     assert isinstance(trainer.optimizer, torch.optim.Adam)
     assert all(torch.equal(before[key], value) for key, value in trainer.model.state_dict().items())
     assert trainer.step_epoch()
+
+
+def test_every_key_the_page_builds_at_run_time_is_in_the_catalog():
+    from core.i18n import catalog
+    from core.toy_data import SHAPES
+
+    english = catalog("en")
+    keys = [f"playground.head.{h}" for h in pg.HEADS] + [f"playground.loss_note.{h}" for h in pg.HEADS]
+    keys += [f"playground.activation.{a}" for a in pg.ACTIVATION_NAMES]
+    keys += [f"playground.optimizer.{o}" for o in pg.OPTIMIZERS] + [f"playground.reg.{r}" for r in pg.REGULARIZATIONS]
+    keys += [f"playground.shape.{s}" for s in SHAPES] + [f"playground.preset.{p}" for p in ["custom", *pg.PRESETS]]
+    keys += [f"playground.source.{s}" for s in ("toy", "own", "digits", "fashion-mnist", "mnist")]
+    keys += [f"playground.fashion.{i}" for i in range(10)]
+    keys += [f"playground.diverged.{k}" for k in ("nan", "inf", "exploding")]
+    keys += [f"playground.diverged_cause.{c}" for c in ("learning_rate", "activations")]
+    keys += [
+        f"playground.csv_error.{r}"
+        for r in (
+            "encoding",
+            "no_header",
+            "missing_columns",
+            "no_rows",
+            "too_many_rows",
+            "not_a_number",
+            "not_finite",
+            "missing_value",
+            "single_class",
+            "too_many_classes",
+        )
+    ]
+    keys += [f"playground.import_error.{r}" for r in ("unreadable", "not_state_dict", "keys", "shape", "not_finite")]
+    assert [key for key in keys if key not in english] == []
