@@ -411,7 +411,7 @@ def curves_figure(
     layout = _base_layout(height, texts.title)
     layout.update(
         xaxis={"title": {"text": texts.epoch}, "anchor": "y2", "rangemode": "tozero"},
-        yaxis={"title": {"text": texts.loss}, "domain": [0.45, 1.0], "type": "log"},
+        yaxis={"title": {"text": texts.loss}, "domain": [0.45, 1.0], "type": "log", "dtick": "D2"},
         yaxis2={"title": {"text": texts.accuracy}, "domain": [0.0, 0.38], "range": [0, 1.02], "tickformat": ".0%"},
         legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
         hovermode="x unified",
@@ -432,7 +432,7 @@ def confusion_figure(counts: np.ndarray, class_names: list[str], title: str, tru
         z=counts,
         x=class_names,
         y=class_names,
-        colorscale="Blues",
+        colorscale=[[0.0, "#f7fbff"], [0.25, "#9ecae1"], [1.0, "#08306b"]],
         showscale=False,
         text=counts,
         texttemplate="%{text}",

@@ -420,8 +420,12 @@ def on_play() -> None:
 def on_step(whole_epoch: bool) -> None:
     trainer = st.session_state[STATE_KEY].trainer
     st.session_state[PLAYING_KEY] = False
-    if trainer is not None:
-        trainer.step_epoch() if whole_epoch else trainer.step_batch()
+    if trainer is None:
+        return
+    if whole_epoch:
+        trainer.step_epoch()
+    else:
+        trainer.step_batch()
 
 
 def on_reset() -> None:
