@@ -3,12 +3,16 @@
 Streamlit treats a folder named pages/ beside the entry script as an old-style multipage app
 until st.navigation first runs in the process, so the first session after a start would get a
 navigation built from file names. This launcher settles that before the server starts.
+
+It also runs PyTorch on one thread per operation: the app's tensors are small, and a server
+answers many sessions at once, where two threads per operation fight over the two cores.
 """
 
 from __future__ import annotations
 
 import sys
 
+import torch
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
@@ -17,6 +21,7 @@ def main(argv: list[str]) -> None:
     script = argv[0] if argv and argv[0].endswith(".py") else "app.py"
     options = argv[1:] if argv and argv[0].endswith(".py") else argv
     PagesManager.uses_pages_directory = False
+    torch.set_num_threads(1)
     sys.argv = ["streamlit", "run", script, *options]
     cli.main()
 
