@@ -526,6 +526,8 @@ def stepper_section() -> None:
     st.markdown(t(f"backprop.explain_{explanation_key(net, step)}", layer=step.layer or net.n_layers))
     for equation in figs.step_equations(net, trace, step, lesson.learning_rate, stepped, stepped_cost):
         st.latex(equation)
+    if step.kind == "loss" and net.loss == "squared_error":
+        st.caption(t("backprop.loss_sum_note", n=net.widths[-1]))
     show_warnings(net, trace, step, stepped_cost)
     if step.kind == "update":
         show_update(lesson, trace, stepped, stepped_cost)

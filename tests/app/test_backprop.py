@@ -89,6 +89,7 @@ def test_a_full_cycle_forward_loss_backward_update_and_back_again():
         assert progress(app) == text("backprop.step_of", cycle=1, n=n, total=8, name=name)
         if name == "loss":
             assert "3.049942" in latex(app)
+            assert text("backprop.loss_sum_note", n=2) in " ".join(c.value for c in app.caption)
         if name == "backward, layer 3":
             assert "-2.548" in latex(app) and "2.389" in latex(app)
         if name == "backward, layer 2":
