@@ -400,7 +400,7 @@ def curves_figure(
             y=values,
             name=name,
             yaxis=axis,
-            mode="lines",
+            mode="lines" if len(epochs) > 30 else "lines+markers",  # a lone first epoch still shows
             line={"dash": dash, "color": colour, "width": 2},
             legendgroup=name,
             showlegend=axis == "y",
