@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 GRAY = [[0.0, "#000000"], [1.0, "#ffffff"]]
 
@@ -46,36 +45,37 @@ class ImagePanel:
     overlay_opacity: float = 0.6
 
 
-def _square_axes(figure: go.Figure, count: int) -> None:
-    for index in range(1, count + 1):
-        suffix = "" if index == 1 else str(index)
-        figure.layout[f"xaxis{suffix}"].update(visible=False, constrain="domain")
-        figure.layout[f"yaxis{suffix}"].update(
-            visible=False, autorange="reversed", scaleanchor=f"x{suffix}", scaleratio=1, constrain="domain"
-        )
-
-
 def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: str, height: int = 330,
-              gray_axis: str = "coloraxis9") -> go.Figure:
-    """Panels side by side with square pixels; `coloraxes` sets each colour axis (range, scale, colourbar)."""
-    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[title_text(panel.title) for panel in panels],
-                           horizontal_spacing=0.04)
-    for column, panel in enumerate(panels, start=1):
+              gray_axis: str = "coloraxis9", spacing: float = 0.04) -> go.Figure:
+    """Panels side by side with square pixels; `coloraxes` sets each colour axis (range, scale, colourbar).
+
+    Built as one dict (no subplot helper), which keeps a rerun cheap.
+    """
+    count = len(panels)
+    width = (1.0 - spacing * (count - 1)) / count
+    data, layout = [], {"height": height, "margin": MARGIN, "annotations": []}
+    for index, panel in enumerate(panels):
+        suffix = "" if index == 0 else str(index + 1)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         if panel.overlay is None:
-            figure.add_trace(go.Heatmap(z=panel.values, coloraxis=panel.coloraxis, hovertemplate=hover), 1, column)
+            data.append({"type": "heatmap", "z": panel.values, "coloraxis": panel.coloraxis,
+                         "hovertemplate": hover, **axes})
         else:
-            figure.add_trace(go.Heatmap(z=panel.values, coloraxis=gray_axis, hoverinfo="skip"), 1, column)
-            figure.add_trace(
-                go.Heatmap(z=panel.overlay, coloraxis=panel.coloraxis, opacity=panel.overlay_opacity,
-                           hovertemplate=hover),
-                1, column,
-            )
-    layout_axes = {name: settings for name, settings in coloraxes.items()}
-    layout_axes.setdefault(gray_axis, {"colorscale": GRAY, "cmin": 0.0, "cmax": 1.0, "showscale": False})
-    figure.update_layout(height=height, margin=MARGIN, **layout_axes)
-    figure.update_annotations(font_size=14, yshift=4)
-    _square_axes(figure, len(panels))
-    return figure
+            data.append({"type": "heatmap", "z": panel.values, "coloraxis": gray_axis, "hoverinfo": "skip", **axes})
+            data.append({"type": "heatmap", "z": panel.overlay, "coloraxis": panel.coloraxis,
+                         "opacity": panel.overlay_opacity, "hovertemplate": hover, **axes})
+        left = index * (width + spacing)
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "visible": False, "constrain": "domain",
+                                    "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"domain": [0.0, 1.0], "visible": False, "autorange": "reversed",
+                                    "scaleanchor": f"x{suffix}", "scaleratio": 1, "constrain": "domain",
+                                    "anchor": f"x{suffix}"}
+        layout["annotations"].append({"text": title_text(panel.title), "x": left + width / 2, "y": 1.0,
+                                      "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+                                      "showarrow": False, "yshift": 4, "font": {"size": 14}})
+    layout.update(coloraxes)
+    layout.setdefault(gray_axis, {"colorscale": GRAY, "cmin": 0.0, "cmax": 1.0, "showscale": False})
+    return go.Figure({"data": data, "layout": layout})
 
 
 def colour_axis(low: float, high: float, scale, title: str | None = None, show: bool = True, x: float | None = None
@@ -106,40 +106,47 @@ def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.n
 
 def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
                        highlight: int | None = None) -> go.Figure:
-    """Grouped bars of the ten class probabilities before and after the attack."""
+    """Grouped bars of the ten class probabilities before and after the attack (the target shaded)."""
     classes = [str(digit) for digit in range(10)]
-    figure = go.Figure([
-        go.Bar(x=classes, y=before, name=names[0], marker_color="#1f6feb",
-               hovertemplate="%{x}: %{y:.3f}<extra>" + names[0] + "</extra>"),
-        go.Bar(x=classes, y=after, name=names[1], marker_color="#d62728",
-               hovertemplate="%{x}: %{y:.3f}<extra>" + names[1] + "</extra>"),
-    ])
+    data = [
+        {"type": "bar", "x": classes, "y": values, "name": name, "marker": {"color": colour},
+         "hovertemplate": "%{x}: %{y:.3f}<extra>" + name + "</extra>"}
+        for values, name, colour in zip((before, after), names, ("#1f6feb", "#d62728"))
+    ]
+    shapes = []
     if highlight is not None:
-        figure.add_vrect(x0=highlight - 0.5, x1=highlight + 0.5, fillcolor="#f2c744", opacity=0.25, line_width=0)
-    figure.update_layout(barmode="group", height=330, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title,
-                         yaxis_range=[0, 1.02], legend={"orientation": "h", "y": 1.12, "x": 0})
-    figure.update_xaxes(type="category")
-    return figure
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": highlight - 0.5, "x1": highlight + 0.5,
+                       "y0": 0, "y1": 1, "fillcolor": "#f2c744", "opacity": 0.25, "line": {"width": 0}})
+    layout = {"barmode": "group", "height": 330, "margin": MARGIN, "shapes": shapes,
+              "xaxis": {"title": {"text": x_title}, "type": "category"},
+              "yaxis": {"title": {"text": y_title}, "range": [0, 1.02]},
+              "legend": {"orientation": "h", "y": 1.12, "x": 0}}
+    return go.Figure({"data": data, "layout": layout})
 
 
 def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_step: int | None, x_title: str,
                 loss_title: str, probability_title: str, flip_label: str) -> go.Figure:
-    """Loss and chosen class probabilities at every iterate, with the step where the prediction flipped."""
+    """Loss (left axis) and chosen class probabilities (right axis) at every iterate, the flip step marked."""
     steps = np.arange(len(losses))
-    figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_trace(go.Scatter(x=steps, y=losses, name=loss_title, mode="lines+markers",
-                                line={"color": "#1b1f24"}), secondary_y=False)
+    data = [{"type": "scatter", "x": steps, "y": losses, "name": loss_title, "mode": "lines+markers",
+             "line": {"color": "#1b1f24"}, "yaxis": "y"}]
     for (name, values), colour in zip(probabilities.items(), ("#1f6feb", "#d62728", "#9467bd")):
-        figure.add_trace(go.Scatter(x=steps, y=values, name=name, mode="lines+markers", line={"color": colour}),
-                         secondary_y=True)
+        data.append({"type": "scatter", "x": steps, "y": values, "name": name, "mode": "lines+markers",
+                     "line": {"color": colour}, "yaxis": "y2"})
+    layout = {
+        "height": 320, "margin": MARGIN, "legend": {"orientation": "h", "y": 1.15, "x": 0},
+        "xaxis": {"title": {"text": x_title}, "dtick": max(1, len(losses) // 10)},
+        "yaxis": {"title": {"text": loss_title}},
+        "yaxis2": {"title": {"text": probability_title}, "range": [0, 1.02], "overlaying": "y", "side": "right",
+                   "showgrid": False},
+        "shapes": [], "annotations": [],
+    }
     if flip_step is not None:
-        figure.add_vline(x=flip_step, line_dash="dot", line_color="#d62728", annotation_text=flip_label,
-                         annotation_position="top")
-    figure.update_layout(height=320, margin=MARGIN, legend={"orientation": "h", "y": 1.15, "x": 0})
-    figure.update_xaxes(title_text=x_title, dtick=max(1, len(losses) // 10))
-    figure.update_yaxes(title_text=loss_title, secondary_y=False)
-    figure.update_yaxes(title_text=probability_title, range=[0, 1.02], secondary_y=True)
-    return figure
+        layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": flip_step, "x1": flip_step,
+                                 "y0": 0, "y1": 1, "line": {"color": "#d62728", "dash": "dot"}})
+        layout["annotations"].append({"text": flip_label, "x": flip_step, "xref": "x", "y": 1, "yref": "paper",
+                                      "yanchor": "bottom", "showarrow": False, "font": {"color": "#d62728"}})
+    return go.Figure({"data": data, "layout": layout})
 
 
 def map_pair_figure(clean: np.ndarray, adversarial: np.ndarray, clean_map: np.ndarray, adversarial_map: np.ndarray,

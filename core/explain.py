@@ -26,14 +26,27 @@ class GradCamResult:
         return self.coarse.shape
 
 
+RECTIFIED_MODULES = {"conv1": "relu1", "conv2": "relu2", "conv3": "relu3"}
+
+
+def feature_map_module(model: nn.Module, layer: str, rectified: bool) -> nn.Module:
+    """The conv layer's output module, or with `rectified` the ReLU right after it (the maps A^k ≥ 0)."""
+    if rectified and hasattr(model, RECTIFIED_MODULES.get(layer, "")):
+        return getattr(model, RECTIFIED_MODULES[layer])
+    return getattr(model, layer)
+
+
 def grad_cam(model: nn.Module, image: np.ndarray | torch.Tensor, target: int, layer: str = "conv3",
-             relu: bool = True) -> GradCamResult:
+             relu: bool = True, rectified: bool = False) -> GradCamResult:
     """Grad-CAM for class `target` at the named conv layer of a model in eval() mode.
 
-    The model is not modified; only the input carries a gradient.
+    With `rectified`, the feature maps A^k are the layer's activations after its ReLU (as in the
+    Grad-CAM paper) rather than the raw convolution output. The model is not modified; only the
+    input carries a gradient.
     """
-    x = torch.as_tensor(image, dtype=torch.float32).reshape(1, 1, 28, 28).clone()
-    explainer = LayerGradCam(model, getattr(model, layer))
+    x = torch.tensor(np.array(image, dtype=np.float32) if not isinstance(image, torch.Tensor) else image.detach(),
+                     dtype=torch.float32).reshape(1, 1, 28, 28)
+    explainer = LayerGradCam(model, feature_map_module(model, layer, rectified))
     with torch.enable_grad():
         coarse = explainer.attribute(x, target=int(target), relu_attributions=relu)
         upsampled = LayerAttribution.interpolate(coarse, (28, 28), interpolate_mode="bilinear")
@@ -75,10 +88,10 @@ def integrated_gradients(model: nn.Module, image: np.ndarray | torch.Tensor, tar
 
 
 def explanation_map(model: nn.Module, image: np.ndarray | torch.Tensor, target: int, method: str,
-                    layer: str = "conv3", relu: bool = True) -> np.ndarray:
+                    layer: str = "conv3", relu: bool = True, rectified: bool = True) -> np.ndarray:
     """A 28×28 map by the named method (Grad-CAM upsampled to the input size)."""
     if method == "grad_cam":
-        return grad_cam(model, image, target, layer, relu).upsampled
+        return grad_cam(model, image, target, layer, relu, rectified).upsampled
     if method == "saliency":
         return input_saliency(model, image, target)
     if method == "integrated_gradients":
@@ -118,11 +131,11 @@ class MapPair:
 
 
 def explain_pair(model: nn.Module, clean: np.ndarray, adversarial: np.ndarray, target: int, method: str,
-                 layer: str = "conv3", relu: bool = True) -> MapPair:
+                 layer: str = "conv3", relu: bool = True, rectified: bool = True) -> MapPair:
     """The same explanation for the clean and the adversarial image, ready for one shared colour scale."""
     if method == "grad_cam":
-        clean_cam = grad_cam(model, clean, target, layer, relu)
-        adversarial_cam = grad_cam(model, adversarial, target, layer, relu)
+        clean_cam = grad_cam(model, clean, target, layer, relu, rectified)
+        adversarial_cam = grad_cam(model, adversarial, target, layer, relu, rectified)
         return MapPair(method, int(target), clean_cam.upsampled, adversarial_cam.upsampled, layer, clean_cam.resolution)
     return MapPair(method, int(target), explanation_map(model, clean, target, method),
                    explanation_map(model, adversarial, target, method))

@@ -232,6 +232,8 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
     if method == "grad_cam":
         rows, cols = pair.resolution
         st.caption(t("attack.layer_resolution", layer=layer, rows=rows, cols=cols))
+        if relu and not pair.clean.any():
+            st.caption(t("attack.map_all_zero"))
     st.caption(t("attack.shared_scale", low=pair.scale[0], high=pair.scale[1]))
 
 

@@ -22,9 +22,15 @@ def cnn():
     return load_shipped("cnn")
 
 
-def hand_grad_cam(model, image, target, layer_name, relu):
-    """α_k = mean over positions of ∂y_c/∂A^k; map = (ReLU)(Σ_k α_k A^k), from forward and backward hooks."""
-    layer = getattr(model, layer_name)
+RECTIFIED = {"conv2": "relu2", "conv3": "relu3"}
+
+
+def hand_grad_cam(model, image, target, layer_name, relu, rectified=False):
+    """α_k = mean over positions of ∂y_c/∂A^k; map = (ReLU)(Σ_k α_k A^k), from forward and backward hooks.
+
+    A^k is the conv output, or with `rectified` the output of the ReLU that follows it.
+    """
+    layer = getattr(model, RECTIFIED[layer_name] if rectified else layer_name)
     captured = {}
     forward = layer.register_forward_hook(lambda module, inputs, output: captured.__setitem__("A", output))
     backward = layer.register_full_backward_hook(
@@ -46,12 +52,13 @@ def hand_grad_cam(model, image, target, layer_name, relu):
 
 @pytest.mark.parametrize("layer", ["conv2", "conv3"])
 @pytest.mark.parametrize("relu", [True, False])
-def test_grad_cam_equals_the_hand_computation(split, cnn, layer, relu):
+@pytest.mark.parametrize("rectified", [False, True])
+def test_grad_cam_equals_the_hand_computation(split, cnn, layer, relu, rectified):
     for index in (0, 777, 1500):
         image = split.test_images[index]
         target = int(split.test_labels[index])
-        coarse, upsampled = hand_grad_cam(cnn, image, target, layer, relu)
-        result = explain.grad_cam(cnn, image, target, layer, relu)
+        coarse, upsampled = hand_grad_cam(cnn, image, target, layer, relu, rectified)
+        result = explain.grad_cam(cnn, image, target, layer, relu, rectified)
         assert result.resolution == {"conv2": (14, 14), "conv3": (7, 7)}[layer]
         np.testing.assert_allclose(result.coarse, coarse, atol=1e-5)
         np.testing.assert_allclose(result.upsampled, upsampled, atol=1e-5)
@@ -61,8 +68,10 @@ def test_grad_cam_of_the_adversarial_image_equals_the_hand_computation(split, cn
     image, label = split.test_images[42], int(split.test_labels[42])
     adversarial = attacks.run_attack(cnn, image, label, attacks.AttackSettings("fgsm", 0.2)).adversarial
     pair = explain.explain_pair(cnn, image, adversarial, label, "grad_cam", "conv3", True)
-    np.testing.assert_allclose(pair.adversarial, hand_grad_cam(cnn, adversarial, label, "conv3", True)[1], atol=1e-5)
-    np.testing.assert_allclose(pair.clean, hand_grad_cam(cnn, image, label, "conv3", True)[1], atol=1e-5)
+    expected_adversarial = hand_grad_cam(cnn, adversarial, label, "conv3", True, rectified=True)[1]
+    np.testing.assert_allclose(pair.adversarial, expected_adversarial, atol=1e-5)
+    expected_clean = hand_grad_cam(cnn, image, label, "conv3", True, rectified=True)[1]
+    np.testing.assert_allclose(pair.clean, expected_clean, atol=1e-5)
 
 
 def test_explaining_leaves_the_shared_model_untouched(split, cnn):
