@@ -18,7 +18,7 @@ from core.surfaces import Grid, Surface
 COLOURS = ("#1f6feb", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 NUMBERED_POINTS = 10
 ARROWED_STEPS = 5
-MAX_FRAMES = 120
+MAX_FRAMES = 60
 CLICK_GRID = 41
 MARGIN = 0.12
 
@@ -201,10 +201,10 @@ def _play_buttons(text: MapText) -> dict:
         "showactive": False,
         "buttons": [
             {"label": "▶ " + text.play, "method": "animate",
-             "args": [None, {"frame": {"duration": 80, "redraw": False}, "fromcurrent": True,
+             "args": [None, {"frame": {"duration": 80, "redraw": True}, "fromcurrent": True,
                              "transition": {"duration": 0}, "mode": "immediate"}]},
             {"label": "❚❚ " + text.pause, "method": "animate",
-             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
                                "transition": {"duration": 0}}]},
         ],
     }
@@ -215,7 +215,7 @@ def _playback_slider(frame_steps: np.ndarray, text: MapText) -> dict:
         "active": len(frame_steps) - 1, "x": 0.25, "len": 0.75, "y": 0.0, "yanchor": "top",
         "currentvalue": {"prefix": text.step + " "}, "pad": {"t": 40, "b": 0},
         "steps": [{"label": str(step), "method": "animate",
-                   "args": [[str(step)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                   "args": [[str(step)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                                           "transition": {"duration": 0}}]}
                   for step in frame_steps.tolist()],
     }

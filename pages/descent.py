@@ -14,7 +14,7 @@ from ui.i18n import t
 
 MAX_RACERS = 6
 DEFAULT_KINDS = ("sgd", "momentum", "adam", "nesterov", "rmsprop", "adagrad")
-GRID_RESOLUTION = 160
+GRID_RESOLUTION = 120
 SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
@@ -234,7 +234,8 @@ def summary_rows(paths: list[optim.Path], names: list[str]) -> list[dict]:
 
 def map_text() -> figures.MapText:
     return figures.MapText(
-        x_title="w₀", y_title="w₁", value=t("descent.fig.loss"), colour_title=t("descent.fig.loss"),
+        x_title=t("descent.fig.w0"), y_title=t("descent.fig.w1"), value=t("descent.fig.loss"),
+        colour_title=t("descent.fig.loss"),
         click_hint=t("descent.fig.click_hint"), start=t("descent.fig.start"),
         global_minimum=t("descent.fig.global_minimum"), local_minimum=t("descent.fig.local_minimum"),
         domain=t("descent.fig.domain"), play=t("descent.fig.play"), pause=t("descent.fig.pause"),
@@ -352,7 +353,8 @@ with course_tab:
             st.subheader(title)
             lrs = list(path.lrs) + [None]
             st.dataframe(
-                [{t("descent.col.step"): k, "w₀": round(float(p[0]), 4), "w₁": round(float(p[1]), 4),
+                [{t("descent.col.step"): k, t("descent.fig.w0"): round(float(p[0]), 4),
+                  t("descent.fig.w1"): round(float(p[1]), 4),
                   t("descent.col.loss"): round(float(loss), 4),
                   t("descent.col.lr_next"): None if lr is None else round(float(lr), 6)}
                  for k, (p, loss, lr) in enumerate(zip(path.points, path.losses, lrs))],
@@ -370,8 +372,8 @@ with lesson_tab:
                               optim.parabola_path(lr, steps=lesson_steps))
         for name, lr in zip(("too_small", "right", "too_large", "divergent"), optim.PARABOLA_RATES)
     ]
-    st.plotly_chart(figures.parabola_figure(panels, "x", t("descent.fig.parabola_y"), t("descent.fig.step")),
-                    width="stretch")
+    st.plotly_chart(figures.parabola_figure(panels, t("descent.fig.parabola_x"), t("descent.fig.parabola_y"),
+                                            t("descent.fig.step")), width="stretch")
     st.markdown(t("descent.lesson_explain"))
 
 with restarts_tab:
