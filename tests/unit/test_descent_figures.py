@@ -33,7 +33,7 @@ def test_map_has_a_click_layer_every_path_and_playback_frames():
     np.testing.assert_allclose([last.data[0].x[-1], last.data[0].y[-1]], paths[0].points[-1], rtol=1e-6)
     assert all(len(frame.data) == 2 for frame in figure.frames)
     assert list(figure.layout.sliders[0].steps[-1].args[0]) == ["300"]
-    assert figure.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is False
+    assert figure.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
     assert len(figure.layout.annotations) <= 2 * figures.ARROWED_STEPS
     plotly.io.to_json(figure, validate=False)
 
