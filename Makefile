@@ -10,6 +10,8 @@ PORT ?= 8501
 PIP_ARGS ?=
 BIN := $(VENV)/bin
 STAMPS := .make-stamps
+README_SCREENSHOTS := home.png playground_trained.png backprop_update.png descent_after_click.png \
+	draw_seven.png attack_flipped.png
 
 .PHONY: run test lint unit models bench screenshots chromium clean
 
@@ -48,7 +50,8 @@ bench: $(STAMPS)/dev chromium
 
 screenshots: $(STAMPS)/dev chromium
 	$(BIN)/python -m pytest tests/e2e -q
-	mkdir -p docs/screenshots && cp tests/e2e/screenshots/*.png docs/screenshots/
+	mkdir -p docs/screenshots
+	cd tests/e2e/screenshots && cp $(README_SCREENSHOTS) ../../../docs/screenshots/
 
 clean:
 	rm -rf $(STAMPS) tests/e2e/screenshots .pytest_cache .ruff_cache

@@ -158,7 +158,12 @@ def main(argv: list[str] | None = None) -> None:
             process, url = start_server(extra_args=server_args)
             try:
                 for interaction in interactions:
-                    rows.append(summarize(interaction.name, time_interaction(browser, url, interaction), floor_p50))
+                    try:
+                        samples = time_interaction(browser, url, interaction)
+                    except Exception as error:  # one broken interaction must not lose the others' figures
+                        print(f"{interaction.name}: failed ({type(error).__name__}: {str(error).splitlines()[0]})")
+                        continue
+                    rows.append(summarize(interaction.name, samples, floor_p50))
             finally:
                 stop_server(process)
         report["interactions"] = rows

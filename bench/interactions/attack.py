@@ -1,8 +1,8 @@
 """The attack page: one step of the ε slider → every figure recomputed and shown.
 
 The page opens on held-out digit 0 with FGSM on the standard CNN at ε = 0.10 and the Grad-CAM
-tab open. Each repetition presses → on the ε slider (+0.01) and waits until all four figures
-(images and δ, probability bars, the clean/adversarial Grad-CAM pair, the difference map) show
+tab open. Each repetition presses → on the ε slider (+0.01) and waits until every figure labelled
+with ε (images and δ, probability bars, the clean/adversarial Grad-CAM pair, the difference map) shows
 the new ε: one attack, one forward pass for each image, two Grad-CAMs and four figures per step.
 """
 
@@ -26,7 +26,7 @@ def open_from_the_sidebar(page: Page) -> None:
     wait_for_idle(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("en", "nav.attack")).click()
     wait_for_idle(page)
-    expect(page.locator(CHARTS)).to_have_count(4, timeout=30_000)
+    expect(page.locator(CHARTS).first).to_be_visible(timeout=30_000)
     page.get_by_role("slider").first.focus()
 
 
@@ -34,10 +34,19 @@ def press_right(page: Page, repetition: int) -> None:
     page.keyboard.press("ArrowRight")
 
 
+EVERY_EPS_FIGURE_SHOWS = """([selector, before, after]) => {
+    const charts = Array.from(document.querySelectorAll(selector));
+    const labelled = charts.filter(chart => chart.textContent.includes("ε = "));
+    const fresh = chart => chart.textContent.includes(after) && !chart.textContent.includes(before);
+    return labelled.length >= 4 && labelled.every(fresh);
+}"""
+
+
 def every_figure_updated(page: Page, repetition: int) -> None:
-    eps_text = f"ε = {START_EPS + STEP * (repetition + 1):.2f}"
-    for index in range(4):
-        expect(page.locator(CHARTS).nth(index)).to_contain_text(eps_text, timeout=30_000)
+    """Every figure labelled with ε shows the new value and none the old one (checked every frame)."""
+    old = f"ε = {START_EPS + STEP * repetition:.2f}"
+    new = f"ε = {START_EPS + STEP * (repetition + 1):.2f}"
+    page.wait_for_function(EVERY_EPS_FIGURE_SHOWS, arg=[CHARTS, old, new], polling="raf", timeout=30_000)
 
 
 INTERACTIONS = [
