@@ -11,21 +11,14 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from bench.interactions import Interaction
-from core.i18n import translate
-from tests.e2e.conftest import wait_for_idle
 
 START_EPS = 0.10
 STEP = 0.01
 CHARTS = '[data-testid="stPlotlyChart"]'
 
 
-def open_from_the_sidebar(page: Page) -> None:
-    """Home first, then the sidebar link (a deep link on a fresh server skips the app's navigation)."""
-    base = page.url.split("/attack")[0]
-    page.goto(base, wait_until="domcontentloaded")
-    wait_for_idle(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("en", "nav.attack")).click()
-    wait_for_idle(page)
+def page_ready(page: Page) -> None:
+    """The page as the harness opened it (ui.serve gives deep links the app's navigation)."""
     expect(page.locator(CHARTS).first).to_be_visible(timeout=30_000)
     page.get_by_role("slider").first.focus()
 
@@ -51,5 +44,5 @@ def every_figure_updated(page: Page, repetition: int) -> None:
 
 INTERACTIONS = [
     Interaction("attack: ε slider step → all figures updated", "attack", press_right, every_figure_updated,
-                setup=open_from_the_sidebar),
+                setup=page_ready),
 ]

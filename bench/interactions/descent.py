@@ -14,20 +14,14 @@ from playwright.sync_api import Page, expect
 
 from bench.interactions import Interaction
 from core.i18n import translate
-from tests.e2e.conftest import wait_for_idle
 
 CHARTS = '[data-testid="stPlotlyChart"]'
 FIGURES = 4
 CHARTS_ON_PAGE = 5
 
 
-def open_from_the_sidebar(page: Page) -> None:
-    """Home first, then the sidebar link (a deep link on a fresh server skips the app's navigation)."""
-    base = page.url.split("/descent")[0]
-    page.goto(base, wait_until="domcontentloaded")
-    wait_for_idle(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("en", "nav.descent")).click()
-    wait_for_idle(page)
+def page_ready(page: Page) -> None:
+    """The page as the harness opened it (ui.serve gives deep links the app's navigation)."""
     expect(page.locator(CHARTS)).to_have_count(CHARTS_ON_PAGE, timeout=30_000)
     expect(page.locator(CHARTS).first).to_contain_text("1: SGD, lr 1", timeout=30_000)
     page.get_by_role("slider", name=translate("en", "descent.lr")).first.focus()
@@ -45,5 +39,5 @@ def every_figure_updated(page: Page, repetition: int) -> None:
 
 INTERACTIONS = [
     Interaction("descent: lr slider step → race rerun, all figures", "descent", step_learning_rate,
-                every_figure_updated, setup=open_from_the_sidebar),
+                every_figure_updated, setup=page_ready),
 ]

@@ -30,6 +30,13 @@ def assert_clean(app: AppTest) -> None:
     assert not app.error, [e.value for e in app.error]
 
 
+def run_clean_page(page_path: str) -> AppTest:
+    """Run a page and check it opened without an exception or error box."""
+    app = run_page(page_path)
+    assert_clean(app)
+    return app
+
+
 @pytest.fixture
 def page_runner():
     return run_page

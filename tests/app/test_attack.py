@@ -9,7 +9,7 @@ import pytest
 
 from core.data import bundled_split
 from core.i18n import translate
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import assert_clean, run_clean_page, run_page
 from ui.session import CURRENT_DIGIT_KEY, CurrentDigit
 
 PAGE = "pages/attack.py"
@@ -57,9 +57,7 @@ def split():
 
 @pytest.fixture
 def app():
-    page = run_page(PAGE)
-    assert_clean(page)
-    return page
+    return run_clean_page(PAGE)
 
 
 def test_opens_with_a_held_out_digit_and_every_figure(app):

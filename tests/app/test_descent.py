@@ -5,7 +5,7 @@ import pytest
 from core.i18n import translate
 from core.optim_paths import OPTIMIZER_KINDS, SCHEDULE_KINDS
 from core.surfaces import SURFACE_KEYS, build_surface
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import assert_clean, run_clean_page
 
 PAGE = "pages/descent.py"
 
@@ -25,9 +25,7 @@ def summary(app):
 
 @pytest.fixture
 def app():
-    page = run_page(PAGE)
-    assert_clean(page)
-    return page
+    return run_clean_page(PAGE)
 
 
 def test_default_race_shows_map_curves_and_summary(app):

@@ -9,7 +9,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from core import attacks
-from core.data import bundled_split
 from core.models import load_shipped
 
 
@@ -42,16 +41,6 @@ def oracle_a():
 @pytest.fixture(scope="module")
 def oracle_b():
     return Logistic([1.0, -2.0, 0.5], 0.0), [0.5, 0.5, 0.5]
-
-
-@pytest.fixture(scope="module")
-def split():
-    return bundled_split()
-
-
-@pytest.fixture(scope="module")
-def cnn():
-    return load_shipped("cnn")
 
 
 def test_two_scores_give_exactly_bce(oracle_a):

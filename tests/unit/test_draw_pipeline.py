@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.data import bundled_split
 from core.drawn_digits import LARGEST, SMALLEST, accuracy, drawn_tensors, render_as_drawing
 from core.models import load_shipped
 from core.preprocess import bounding_box, canvas_ink
-
-
-@pytest.fixture(scope="module")
-def split():
-    return bundled_split()
 
 
 def test_a_rendered_digit_looks_like_a_canvas_drawing(split):

@@ -8,19 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from core import attack_figures, attacks, explain
-from core.data import bundled_split
 from core.models import load_shipped
-
-
-@pytest.fixture(scope="module")
-def split():
-    return bundled_split()
-
-
-@pytest.fixture(scope="module")
-def cnn():
-    return load_shipped("cnn")
-
 
 RECTIFIED = {"conv2": "relu2", "conv3": "relu3"}
 
