@@ -413,8 +413,9 @@ def sync_trainer(space: Workspace, key, data, kind, extent, names, architecture,
     trainer.apply_settings(settings)
 
 
-def on_play() -> None:
-    st.session_state[PLAYING_KEY] = not st.session_state[PLAYING_KEY]
+def on_play(playing: bool) -> None:
+    """Set (never toggle) the state the button showed, so a click delivered twice cannot undo itself."""
+    st.session_state[PLAYING_KEY] = playing
 
 
 def on_step(whole_epoch: bool) -> None:
@@ -461,6 +462,7 @@ def toolbar(space: Workspace) -> None:
         type="primary",
         icon=":material/pause:" if playing else ":material/play_arrow:",
         on_click=on_play,
+        args=(not playing,),
         disabled=disabled,
         width="stretch",
     )

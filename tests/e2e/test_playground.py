@@ -60,6 +60,7 @@ def play_until(page: Page, epochs: int, seconds: float) -> list[str]:
             break
         time.sleep(0.05)
     page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=15_000)
     wait_for_idle(page)
     return readings
 
