@@ -3,11 +3,24 @@
 import streamlit as st
 
 from core import i18n
-from ui.app_settings import LECTURE_KEY, apply_lecture_style, publish_to_url, restore_from_url, show_url_problems
+from ui.app_settings import (
+    LECTURE_KEY,
+    apply_direction,
+    apply_lecture_style,
+    lecture_requested_by_url,
+    publish_to_url,
+    restore_from_url,
+    show_url_problems,
+)
 from ui.i18n import LANGUAGE_KEY, current_language, t
 from ui.navigation import FEATURE_PAGES, HOME
 
-st.set_page_config(page_title="Neural Network Explainer", page_icon="assets/icon.png", layout="wide")
+st.set_page_config(
+    page_title="Neural Network Explainer",
+    page_icon="assets/icon.png",
+    layout="wide",
+    initial_sidebar_state="collapsed" if lecture_requested_by_url() else "auto",
+)
 
 
 def sidebar_settings() -> None:
@@ -31,6 +44,6 @@ sidebar_settings()
 navigation = build_navigation()
 publish_to_url()
 apply_lecture_style()
-st.html(f'<div class="app-language" lang="{current_language()}" dir="{i18n.direction(current_language())}"></div>')
+apply_direction(current_language())
 show_url_problems()
 navigation.run()

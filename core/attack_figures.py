@@ -9,6 +9,8 @@ import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
 
+from core import palette
+
 GRAY = [[0.0, "#000000"], [1.0, "#ffffff"]]
 
 
@@ -19,7 +21,7 @@ def _explicit(colours: list[str]) -> list[list]:
 
 DIVERGING = _explicit(pc.sequential.RdBu_r)
 HEAT = _explicit(pc.sequential.Inferno)
-ATTACK_COLOURS = {"fgsm": "#d62728", "pgd": "#9467bd", "noise": "#2ca02c"}
+ATTACK_COLOURS = {"fgsm": palette.VERMILLION, "pgd": palette.BLUE, "noise": palette.GREEN}
 MODEL_DASHES = ("solid", "dash")
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
@@ -111,7 +113,7 @@ def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, 
     data = [
         {"type": "bar", "x": classes, "y": values, "name": name, "marker": {"color": colour},
          "hovertemplate": "%{x}: %{y:.3f}<extra>" + name + "</extra>"}
-        for values, name, colour in zip((before, after), names, ("#1f6feb", "#d62728"))
+        for values, name, colour in zip((before, after), names, ("#0072B2", "#D55E00"))
     ]
     shapes = []
     if highlight is not None:
@@ -130,7 +132,7 @@ def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_s
     steps = np.arange(len(losses))
     data = [{"type": "scatter", "x": steps, "y": losses, "name": loss_title, "mode": "lines+markers",
              "line": {"color": "#1b1f24"}, "yaxis": "y"}]
-    for (name, values), colour in zip(probabilities.items(), ("#1f6feb", "#d62728", "#9467bd")):
+    for (name, values), colour in zip(probabilities.items(), ("#0072B2", "#D55E00", "#CC79A7")):
         data.append({"type": "scatter", "x": steps, "y": values, "name": name, "mode": "lines+markers",
                      "line": {"color": colour}, "yaxis": "y2"})
     layout = {
@@ -143,9 +145,9 @@ def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_s
     }
     if flip_step is not None:
         layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": flip_step, "x1": flip_step,
-                                 "y0": 0, "y1": 1, "line": {"color": "#d62728", "dash": "dot"}})
+                                 "y0": 0, "y1": 1, "line": {"color": "#D55E00", "dash": "dot"}})
         layout["annotations"].append({"text": flip_label, "x": flip_step, "xref": "x", "y": 1, "yref": "paper",
-                                      "yanchor": "bottom", "showarrow": False, "font": {"color": "#d62728"}})
+                                      "yanchor": "bottom", "showarrow": False, "font": {"color": "#D55E00"}})
     return go.Figure({"data": data, "layout": layout})
 
 
@@ -223,6 +225,6 @@ def robustness_figure(series: Sequence[CurveSeries], current_eps: float, marker_
 def loss_figure(losses: Sequence[float], x_title: str, y_title: str) -> go.Figure:
     """Training loss per batch of the live fine-tuning."""
     figure = go.Figure(go.Scatter(x=np.arange(1, len(losses) + 1), y=list(losses), mode="lines",
-                                  line={"color": "#1f6feb"}))
+                                  line={"color": "#0072B2"}))
     figure.update_layout(height=260, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title)
     return figure

@@ -623,7 +623,7 @@ def output_bars(
             x=list(class_names),
             y=_plain(values),
             name=labels["output"],
-            marker_color="#1f6feb",
+            marker_color="#0072B2",
             hovertext=[f"{symbol}[{i + 1}] = {full(float(v))}" for i, v in enumerate(values)],
             hoverinfo="text",
         )
@@ -634,7 +634,7 @@ def output_bars(
             y=_plain(target),
             mode="markers",
             name=labels["target"],
-            marker={"symbol": "line-ew-open", "size": 26, "color": "#d1242f", "line": {"width": 3}},
+            marker={"symbol": "line-ew-open", "size": 26, "color": "#D55E00", "line": {"width": 3}},
         )
     )
     fig.update_layout(
@@ -658,7 +658,7 @@ def softmax_figure(probabilities: np.ndarray, gradient: np.ndarray, target: int,
             x=names,
             y=_plain(probabilities),
             name=labels["probability"],
-            marker_color="#1f6feb",
+            marker_color="#0072B2",
             hovertext=[f"p[{k}] = {full(float(p))}" for k, p in enumerate(probabilities)],
             hoverinfo="text",
         )
@@ -696,13 +696,13 @@ def activation_figure(name: str, labels: dict[str, str], span: float = 6.0) -> g
     phi, dphi = activation_curve(name, xs)
     fig = go.Figure()
     shape = "hv" if name == "step" else "linear"
-    fig.add_trace(go.Scatter(x=xs, y=phi, name=labels["phi"], line={"color": "#1f6feb", "width": 3, "shape": shape}))
+    fig.add_trace(go.Scatter(x=xs, y=phi, name=labels["phi"], line={"color": "#0072B2", "width": 3, "shape": shape}))
     fig.add_trace(
         go.Scatter(
             x=xs,
             y=dphi,
             name=labels["phi_prime"],
-            line={"color": "#d1242f", "width": 3, "dash": "dash", "shape": shape},
+            line={"color": "#D55E00", "width": 3, "dash": "dash", "shape": shape},
         )
     )
     if name == "sigmoid":
@@ -713,12 +713,12 @@ def activation_figure(name: str, labels: dict[str, str], span: float = 6.0) -> g
                 mode="markers+text",
                 text=[labels["sigmoid_max"]],
                 textposition="top right",
-                marker={"size": 12, "color": "#d1242f"},
+                marker={"size": 12, "color": "#D55E00"},
                 name=labels["sigmoid_max"],
                 showlegend=False,
             )
         )
-        fig.add_hline(y=0.25, line={"dash": "dot", "color": "#d1242f", "width": 1})
+        fig.add_hline(y=0.25, line={"dash": "dot", "color": "#D55E00", "width": 1})
     fig.update_layout(
         height=340,
         margin={"l": 5, "r": 5, "t": 20, "b": 5},

@@ -12,10 +12,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core import palette
 from core.optim_paths import WARMUP_EPOCHS, Path
 from core.surfaces import Grid, Surface
 
-COLOURS = ("#1f6feb", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+COLOURS = palette.SERIES
 NUMBERED_POINTS = 10
 ARROWED_STEPS = 5
 MAX_FRAMES = 60
@@ -337,11 +338,11 @@ def restarts_figure(surface: Surface, grid: Grid, starts: np.ndarray, ends: np.n
     figure.add_trace(go.Scatter(x=starts[:, 0], y=starts[:, 1], mode="markers", name=text.starts,
                                 marker={"size": 6, "color": "white", "line": {"width": 1, "color": "black"}}))
     figure.add_trace(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="markers", name=text.ends,
-                                marker={"size": 7, "color": "#ff7f0e", "symbol": "x"}))
+                                marker={"size": 7, "color": "#E69F00", "symbol": "x"}))
     for trace in _minimum_traces(surface, text.map):
         figure.add_trace(trace)
     figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=text.best,
-                                marker={"size": 16, "color": "#d62728", "symbol": "circle-open", "line": {"width": 3}}))
+                                marker={"size": 16, "color": "#D55E00", "symbol": "circle-open", "line": {"width": 3}}))
     x_range, y_range = _axis_ranges(surface)
     (x_low, x_high), (y_low, y_high) = surface.domain
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,

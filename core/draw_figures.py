@@ -37,7 +37,7 @@ OVERLAY = [  # Inferno fading to transparent at 0, to lay over a picture
 ]
 SIGNED = [[0.0, "rgb(33, 102, 172)"], [0.5, "rgb(247, 247, 247)"], [1.0, "rgb(178, 24, 43)"]]
 SIGNED_OVERLAY = [[0.0, "rgba(33, 102, 172, 0.85)"], [0.5, "rgba(247, 247, 247, 0)"], [1.0, "rgba(178, 24, 43, 0.85)"]]
-TOP_COLOUR = "#1f6feb"
+TOP_COLOUR = "#0072B2"
 OTHER_COLOUR = "#9aa7b8"
 MAX_HEATMAP_SIDE = 70  # larger stages are shown block-averaged to at most this many cells a side
 MARGIN = {"l": 8, "r": 8, "t": 46, "b": 8}

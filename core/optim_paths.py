@@ -121,7 +121,8 @@ def make_optimizer(settings: OptimizerSettings, params: list[torch.Tensor]) -> t
     if kind == "momentum":
         return torch.optim.SGD(params, lr=lr, momentum=settings.momentum, foreach=False)
     if kind == "nesterov":
-        return torch.optim.SGD(params, lr=lr, momentum=settings.momentum, nesterov=True, foreach=False)
+        # With no momentum Nesterov's look-ahead is plain SGD (torch refuses nesterov=True with momentum 0).
+        return torch.optim.SGD(params, lr=lr, momentum=settings.momentum, nesterov=settings.momentum > 0, foreach=False)
     if kind == "adagrad":
         return torch.optim.Adagrad(params, lr=lr, eps=settings.eps, foreach=False)
     if kind == "rmsprop":

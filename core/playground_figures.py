@@ -7,19 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-CLASS_COLOURS = (
-    "#f59322",
-    "#0877bd",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-POSITIVE, NEGATIVE = "#0877bd", "#f59322"
+from core import palette
+
+CLASS_COLOURS = palette.CLASSES
+POSITIVE, NEGATIVE = palette.BLUE, palette.ORANGE
 DIVERGING = [[0.0, NEGATIVE], [0.5, "#f4f4f4"], [1.0, POSITIVE]]
 GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
 MAX_NODES = 16
@@ -358,7 +349,7 @@ def _click_grid(extent, size, label) -> dict:
         marker={"size": 14, "color": "rgba(0,0,0,0)"},
         hovertemplate=f"{label} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         showlegend=False,
-        name="grid",
+        name=label,
     )
 
 
@@ -390,9 +381,9 @@ def curves_figure(
     train_accuracy, test_accuracy = np.asarray(train_accuracy)[keep], np.asarray(test_accuracy)[keep]
     series = [
         (train_loss, texts.train, "y", "solid", "#333333"),
-        (test_loss, texts.test, "y", "dash", "#d62728"),
+        (test_loss, texts.test, "y", "dash", "#D55E00"),
         (train_accuracy, texts.train, "y2", "solid", "#333333"),
-        (test_accuracy, texts.test, "y2", "dash", "#d62728"),
+        (test_accuracy, texts.test, "y2", "dash", "#D55E00"),
     ]
     traces = [
         scatter(

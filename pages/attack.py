@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import attack_figures as figures
 from core import attacks, explain
+from ui.figures import show_figure
 from ui.i18n import t
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit
@@ -138,7 +139,7 @@ def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) 
          t("attack.prediction_line", digit=result.adversarial_prediction,
            p=result.adversarial_probabilities[result.adversarial_prediction])),
     )
-    st.plotly_chart(
+    show_figure(
         figures.attack_images_figure(result.clean, result.delta, result.adversarial, titles,
                                      t("attack.delta_bar", amplification=amplification), HOVER),
         width="stretch", key="attack_images",
@@ -164,7 +165,7 @@ def show_steps(result: attacks.AttackResult, settings: attacks.AttackSettings) -
     if flip is not None:
         new_class = int(result.step_predictions[flip])
         probabilities[t("attack.p_class", digit=new_class)] = result.step_probabilities[:, new_class]
-    st.plotly_chart(
+    show_figure(
         figures.step_figure(result.step_losses, probabilities, flip, t("attack.step_axis"),
                             t("attack.loss_axis", digit=result.label), t("attack.probability_axis"),
                             t("attack.flip_marker")),
@@ -194,7 +195,8 @@ def explanation_method(model, columns) -> tuple[str, str, bool]:
     """(method, layer, relu): Grad-CAM with a layer for a CNN; saliency or Integrated Gradients for an MLP."""
     if explain.has_conv_layers(model):
         layer = columns[0].selectbox(t("attack.layer"), list(model.gradcam_layers),
-                                     index=len(model.gradcam_layers) - 1, key="attack_layer")
+                                     index=len(model.gradcam_layers) - 1, key="attack_layer",
+                                     format_func=lambda name: t("attack.layer_option", layer=name, number=name[-1]))
         relu = columns[1].toggle(t("attack.relu"), True, key="attack_relu", help=t("attack.relu_help"))
         return "grad_cam", layer, relu
     method = columns[0].radio(t("attack.mlp_method"), ["saliency", "integrated_gradients"], key="attack_mlp_method",
@@ -246,7 +248,7 @@ def show_curves(model_key: str, eps: float) -> None:
                             curve.epsilons, getattr(curve, attack))
         for key, curve in curves.items() for attack in ("fgsm", "pgd", "noise")
     ]
-    st.plotly_chart(
+    show_figure(
         figures.robustness_figure(series, eps, t("attack.current_eps", eps=eps), t("attack.eps_axis"),
                                   t("attack.accuracy_axis")),
         width="stretch", key="attack_curves",
@@ -284,7 +286,7 @@ def show_squeezing(model_key: str, model, result: attacks.AttackResult) -> None:
         (t("attack.squeeze_bits", bits=bits), t("attack.l1_score", l1=adversarial_scores.bit_depth[0])),
         (t("attack.squeeze_median", size=median_size), t("attack.l1_score", l1=adversarial_scores.median[0])),
     )
-    st.plotly_chart(figures.squeeze_figure((result.adversarial, squeezed_bits, squeezed_median), titles, HOVER),
+    show_figure(figures.squeeze_figure((result.adversarial, squeezed_bits, squeezed_median), titles, HOVER),
                     width="stretch", key="attack_squeeze")
     flagged = adversarial_scores.score[0] > threshold
     verdict = badge(t("attack.verdict_adversarial"), good=False) if flagged else badge(t("attack.verdict_clean"))
@@ -340,7 +342,7 @@ def show_adversarial_training(result: attacks.AttackResult, label: int | None, s
                                  f"{(state['clean_after'] - state['clean_before']) * 100:+.1f} pp")
         metric_columns[1].metric(t("attack.fine_tune_fgsm", eps=state["eps"]), f"{state['fgsm_after']:.1%}",
                                  f"{(state['fgsm_after'] - state['fgsm_before']) * 100:+.1f} pp")
-        st.plotly_chart(figures.loss_figure(state["losses"], t("attack.batch_axis"), t("attack.training_loss_axis")),
+        show_figure(figures.loss_figure(state["losses"], t("attack.batch_axis"), t("attack.training_loss_axis")),
                         width="stretch", key="attack_fine_tune_loss")
         st.caption(t("attack.fine_tune_caption", digits=FINE_TUNE_DIGITS, batches=len(state["losses"])))
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from core import backprop_figures as figs
 from core import propagation as bp
+from ui.figures import show_figure
 from ui.i18n import t
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit, playground_network
@@ -535,7 +536,7 @@ def stepper_section() -> None:
     visible = bp.visible_at(net.n_layers, lesson.step)
     if figs.diagram_fits(net):
         chosen = chosen_weight(lesson)
-        st.plotly_chart(
+        show_figure(
             figs.animated_diagram(net, trace, lesson.step, [step_name(s) for s in steps], diagram_labels(), chosen),
             width="stretch",
             key="bp_diagram",
@@ -815,7 +816,7 @@ def softmax_widget() -> None:
         "gradient": t("backprop.softmax_gradient"),
         "target": t("backprop.softmax_target"),
     }
-    st.plotly_chart(
+    show_figure(
         figs.softmax_figure(p, grad, target, labels),
         width="stretch",
         key="bp_softmax_figure",
@@ -838,7 +839,7 @@ def activation_explorer() -> None:
         "phi_prime": t("backprop.explorer_phi_prime"),
         "sigmoid_max": t("backprop.explorer_sigmoid_max"),
     }
-    st.plotly_chart(
+    show_figure(
         figs.activation_figure(name, labels),
         width="stretch",
         key="bp_explorer_figure",

@@ -10,6 +10,7 @@ import streamlit as st
 from core import descent_figures as figures
 from core import optim_paths as optim
 from core import surfaces
+from ui.figures import show_figure
 from ui.i18n import t
 
 MAX_RACERS = 6
@@ -316,26 +317,26 @@ with race_tab:
         view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
                         format_func=lambda v: t(f"descent.view.{v}"), label_visibility="collapsed")
         if view == "map":
-            st.plotly_chart(map_chart(request, tuple(names), text), key=MAP_KEY, on_select=start_from_click,
+            show_figure(map_chart(request, tuple(names), text), key=MAP_KEY, on_select=start_from_click,
                             selection_mode="points", width="stretch", config={"displaylogo": False})
             st.caption(t("descent.map_help"))
         else:
-            st.plotly_chart(surface_chart(request, tuple(names), text), width="stretch",
+            show_figure(surface_chart(request, tuple(names), text), width="stretch",
                             config={"displaylogo": False})
         step_label = t("descent.fig.step")
         loss_column, lr_column, distance_column = st.columns(3)
         with loss_column:
-            st.plotly_chart(figures.curves_figure(
+            show_figure(figures.curves_figure(
                 [path.losses for path in paths], names,
                 figures.CurveText(t("descent.fig.loss_title"), step_label, t("descent.fig.loss")),
                 height=CURVE_HEIGHT), width="stretch")
         with lr_column:
-            st.plotly_chart(figures.schedule_figure(
+            show_figure(figures.schedule_figure(
                 paths, names, figures.CurveText(t("descent.fig.lr_title"), step_label, t("descent.fig.lr"),
                                                 note=t("descent.fig.restart_note")), height=CURVE_HEIGHT),
                 width="stretch")
         with distance_column:
-            st.plotly_chart(figures.curves_figure(
+            show_figure(figures.curves_figure(
                 [path.distances for path in paths], names,
                 figures.CurveText(t("descent.fig.distance_title"), step_label, t("descent.fig.distance"),
                                   empty=t("descent.fig.no_minimum")), log_y=True, height=CURVE_HEIGHT),
@@ -372,7 +373,7 @@ with lesson_tab:
                               optim.parabola_path(lr, steps=lesson_steps))
         for name, lr in zip(("too_small", "right", "too_large", "divergent"), optim.PARABOLA_RATES)
     ]
-    st.plotly_chart(figures.parabola_figure(panels, t("descent.fig.parabola_x"), t("descent.fig.parabola_y"),
+    show_figure(figures.parabola_figure(panels, t("descent.fig.parabola_x"), t("descent.fig.parabola_y"),
                                             t("descent.fig.step")), width="stretch")
     st.markdown(t("descent.lesson_explain"))
 
@@ -404,7 +405,7 @@ with restarts_tab:
         outside = int((~restart_surface.inside(result.ends)).sum())
         if outside:
             st.warning(t("descent.restarts_outside", count=outside))
-        st.plotly_chart(figures.restarts_figure(
+        show_figure(figures.restarts_figure(
             restart_surface, surface_grid(restart_key, restart_condition, GRID_RESOLUTION), result.starts,
             result.ends, result.best_point,
             figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),

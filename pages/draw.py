@@ -12,6 +12,7 @@ from core.explain import grad_cam
 from core.models import SHIPPED_MODELS, DigitCNN
 from core.prediction import Prediction, misclassified, predict
 from core.preprocess import Preprocessed, Steps, UploadError, preprocess_drawing, preprocess_upload
+from ui.figures import show_figure
 from ui.i18n import t
 from ui.resources import digit_split, held_out_digit, shipped_model
 from ui.session import CurrentDigit, playground_network, set_current_digit
@@ -255,7 +256,7 @@ def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str
         reasons.append(t("draw.flag.low", confidence=confidence))
     if reasons:
         st.warning(t("draw.low_confidence") + " " + " ".join(reasons), icon=":material/help:")
-    st.plotly_chart(
+    show_figure(
         figures.probability_bars(prediction.probabilities, t("draw.bars_title"), t("draw.class_label"),
                                  t("draw.probability_label")),
         width="stretch", config=CHART, key="draw.bars",
@@ -286,13 +287,13 @@ def show_stages(result: Preprocessed, steps: Steps, accuracy: float | None) -> N
     st.subheader(t("draw.stages_title"))
     st.caption(t("draw.stages_intro"))
     figure = figures.stages_figure(stages(result, steps), t("draw.value_label"), t("draw.block_mean"))
-    st.plotly_chart(figure, width="stretch", config=CHART, key="draw.stages")
+    show_figure(figure, width="stretch", config=CHART, key="draw.stages")
     if accuracy is not None:
         st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
 
 
 def show_tensor(tensor: np.ndarray) -> None:
-    st.plotly_chart(figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
+    show_figure(figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
                     width="stretch", config=CHART, key="draw.tensor")
 
 
@@ -302,7 +303,7 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
     if prediction.hidden:
         titles = [t("draw.hidden_layer", number=i + 1, count=len(h)) for i, h in enumerate(prediction.hidden)]
         st.caption(t("draw.inside_mlp"))
-        st.plotly_chart(
+        show_figure(
             figures.mlp_figure(prediction.hidden, prediction.outputs, titles, t("draw.output_layer"),
                                t("draw.neuron_label"), activation, t("draw.class_label")),
             width="stretch", config=CHART, key="draw.mlp",
@@ -314,7 +315,7 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
             title = t("draw.feature_maps_title", layer=name, count=count, height=height, width=width)
             figure = figures.feature_maps_figure(maps, title, t("draw.map_label"), activation, columns=16,
                                                  height=MAP_HEIGHTS[name])
-            st.plotly_chart(figure, width="stretch", config=CHART, key=f"draw.maps.{name}")
+            show_figure(figure, width="stretch", config=CHART, key=f"draw.maps.{name}")
         show_grad_cam(model, prediction, tensor)
     if not isinstance(model, DigitCNN):
         st.caption(t("draw.gradcam_cnn_only"))
@@ -330,7 +331,7 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -
     relu = relu_column.toggle(t("draw.gradcam_relu"), True, key="draw.gradcam_relu", help=t("draw.gradcam_relu_help"))
     cam = grad_cam(model, tensor, prediction.top, layer, relu=relu)
     rows, cols = cam.resolution
-    st.plotly_chart(
+    show_figure(
         figures.gradcam_figure(tensor, cam.upsampled, cam.coarse,
                                t("draw.gradcam_overlay", digit=prediction.top),
                                t("draw.gradcam_coarse", layer=layer, height=rows, width=cols),

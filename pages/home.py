@@ -20,5 +20,5 @@ else:
 
 st.subheader(t("home.inside_title"))
 st.markdown(t("home.inside_data"))
-st.markdown("\n".join(f"- **{key}**: {t('model.' + key)}" for key in SHIPPED_MODELS))
+st.markdown("\n".join(f"- `{key}`: {t('model.' + key)}" for key in SHIPPED_MODELS))
 st.caption(t("home.offline_note"))

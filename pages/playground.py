@@ -22,6 +22,7 @@ from core.playground_figures import (
     gallery_figure,
     network_figure,
 )
+from ui.figures import show_figure
 from ui.i18n import t
 from ui.resources import digit_split
 from ui.session import PlaygroundNetwork, set_playground_network
@@ -213,7 +214,7 @@ def own_points_editor(space: Workspace) -> None:
                 click_grid=CLICK_GRID,
                 height=420,
             )
-            st.plotly_chart(
+            show_figure(
                 figure,
                 key="pg_points_plot",
                 on_select=on_plot_click,
@@ -603,7 +604,7 @@ def network_view(space: Workspace, tiles: list[np.ndarray] | None) -> None:
     example = trainer.data.test_x[st.session_state.pg_example] if len(trainer.data.test_y) else trainer.data.train_x[0]
     activations = pg.example_activations(model, example)
     figure = network_figure(weights, gradients, activations, network_texts(trainer), tiles)
-    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, key="pg_network_chart")
+    show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_network_chart")
     if max(trainer.architecture.widths) > 16:
         st.caption(t("playground.network_subset"))
 
@@ -636,7 +637,7 @@ def show_plane_views(space: Workspace) -> None:
             surface,
             binary=trainer.architecture.output_size == 1,
         )
-        st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, key="pg_regions_chart")
+        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_regions_chart")
         st.caption(t("playground.regions_caption"))
     show_curves(trainer)
 
@@ -654,7 +655,7 @@ def show_curves(trainer: pg.Trainer) -> None:
     figure = curves_figure(
         history.epochs, history.train_loss, history.test_loss, history.train_accuracy, history.test_accuracy, texts
     )
-    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, key="pg_curves_chart")
+    show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_curves_chart")
     st.caption(t(f"playground.loss_note.{trainer.architecture.head}"))
 
 
@@ -674,7 +675,7 @@ def show_digit_views(space: Workspace) -> None:
             t("playground.axis_true"),
             t("playground.axis_predicted"),
         )
-        st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, key="pg_confusion_chart")
+        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_confusion_chart")
     show_curves(trainer)
     wrong = pg.misclassified(trainer.architecture, trainer.model, x, y)
     if wrong:
@@ -689,7 +690,7 @@ def show_digit_views(space: Workspace) -> None:
             for index, true, pred in wrong
         ]
         figure = gallery_figure(images, captions, t("playground.gallery_title"))
-        st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, key="pg_gallery_chart")
+        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_gallery_chart")
 
 
 def publish(space: Workspace) -> None:

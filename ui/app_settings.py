@@ -20,7 +20,31 @@ LECTURE_CSS = """
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stToolbar"] { display: none; }
 </style>
+"""
+
+RTL_CSS = """
+<style>
+[dir="rtl"] { text-align: right; }
+[dir="rtl"] .katex, [dir="rtl"] code, [dir="rtl"] pre, [dir="rtl"] .js-plotly-plot,
+[dir="rtl"] [data-testid="stMetricValue"], [dir="rtl"] [data-baseweb="slider"],
+[dir="rtl"] [data-testid="stSliderThumbValue"], [dir="rtl"] [data-testid="stSliderTickBar"],
+[dir="rtl"] input[type="number"], [dir="rtl"] [data-testid="stDataFrame"], [dir="rtl"] canvas {
+  direction: ltr; unicode-bidi: isolate;
+}
+[dir="rtl"] .katex-display, [dir="rtl"] pre { text-align: left; }
+</style>
+"""
+
+DIRECTION_SCRIPT = """
+<script>
+for (const selector of ['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']) {{
+  const element = window.parent.document.querySelector(selector) || document.querySelector(selector);
+  if (element) {{ element.setAttribute("dir", "{direction}"); element.setAttribute("lang", "{language}"); }}
+}}
+</script>
+<span class="app-language" lang="{language}" dir="{direction}"></span>
 """
 
 
@@ -70,6 +94,22 @@ def lecture_mode() -> bool:
     return bool(st.session_state.get(LECTURE_KEY, False))
 
 
+def lecture_requested_by_url() -> bool:
+    """Whether the URL asks for lecture mode (read before the page is set up, to start with the sidebar closed)."""
+    try:
+        return bool(Param("lecture", False, "bool").parse(st.query_params.get("lecture", "0")))
+    except ValueError:
+        return False
+
+
 def apply_lecture_style() -> None:
     if lecture_mode():
         st.html(LECTURE_CSS)
+
+
+def apply_direction(language: str) -> None:
+    """Lay the main area and the sidebar out in the language's direction (formulas, code, numbers stay LTR)."""
+    direction = i18n.direction(language)
+    if direction == "rtl":
+        st.html(RTL_CSS)
+    st.html(DIRECTION_SCRIPT.format(direction=direction, language=language), unsafe_allow_javascript=True)

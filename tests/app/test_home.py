@@ -10,7 +10,7 @@ def test_home_runs_and_says_what_the_app_offers():
     text = " ".join(m.value for m in app.markdown)
     assert "10,000 real MNIST digits" in text
     for key in ("cnn", "cnn_robust", "mlp_3b1b", "mlp_keras"):
-        assert f"**{key}**" in text
+        assert f"`{key}`" in text
 
 
 def test_every_feature_page_runs_without_exception():

@@ -262,3 +262,12 @@ def test_parabola_lesson_rates():
     assert right[1] == 0.0
     np.testing.assert_allclose(large, 2.0 * (-0.8) ** np.arange(6))
     np.testing.assert_allclose(divergent, 2.0 * (-1.2) ** np.arange(6))
+
+
+def test_nesterov_with_momentum_slid_to_zero_runs_as_plain_sgd():
+    nesterov = optim.OptimizerSettings(kind="nesterov", lr=0.0005, momentum=0.0)
+    sgd = optim.OptimizerSettings(kind="sgd", lr=0.0005)
+    run = optim.RunSettings(steps=20)
+    a = optim.run_path(surfaces.rosenbrock(), nesterov, (-1.0, 1.5), run)
+    b = optim.run_path(surfaces.rosenbrock(), sgd, (-1.0, 1.5), run)
+    assert len(a.points) == 21 and np.allclose(a.points, b.points)
