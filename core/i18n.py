@@ -7,11 +7,20 @@ Adding a language is adding one file, locales/<code>.json, with the same keys as
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = "en"
+
+RTL_LETTERS = "\u0590-\u05FF\u0600-\u06FF\uFB1D-\uFDFF\uFE70-\uFEFF"
+LTR_RUN = re.compile(rf"[^\s{RTL_LETTERS}](?:[^{RTL_LETTERS}\n]*[^\s{RTL_LETTERS}])?")
+CLAUSE_BREAK = re.compile(r"(, |; )")
+FORMULA_MARKS = set("∂‖→←×=≈≤≥±·⊙∇^_‑Σσ∑∞′ᵀ/")
+MARKUP = ("$", "`", "<", "%{", "](")
+EDGE_PUNCTUATION = "-–#*.,:;!?()[]«»\"' "
+LRI, PDI = "\u2066", "\u2069"
 
 
 @cache
@@ -42,7 +51,28 @@ def translate(language: str, key: str, **params: object) -> str:
     text = catalog(language).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
-    return text.format(**params) if params else text
+    text = text.format(**params) if params else text
+    return isolate_formulas(text) if direction(language) == "rtl" else text
+
+
+def isolate_formulas(text: str) -> str:
+    """Wrap each formula-like run (e.g. "ε = 0.20", "∂L/∂w", "2‑3‑2") of right-to-left text in a left-to-right
+    isolate, so the bidirectional algorithm cannot reorder its symbols; LaTeX, code and markup are left alone."""
+    return LTR_RUN.sub(lambda match: _isolate_run(match.group()), text)
+
+
+def _isolate_run(run: str) -> str:
+    if any(mark in run for mark in MARKUP):
+        return run
+    return "".join(_isolate_clause(part) for part in CLAUSE_BREAK.split(run))
+
+
+def _isolate_clause(clause: str) -> str:
+    core = clause.strip(EDGE_PUNCTUATION)
+    if not core or not FORMULA_MARKS & set(core):
+        return clause
+    start = clause.index(core)
+    return f"{clause[:start]}{LRI}{core}{PDI}{clause[start + len(core):]}"
 
 
 def missing_keys(language: str) -> set[str]:

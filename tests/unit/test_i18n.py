@@ -52,3 +52,29 @@ def test_translate_formats_and_falls_back_to_english():
     assert i18n.translate("en", "nav.home") == "Home"
     with pytest.raises(KeyError):
         i18n.translate("en", "no.such.key")
+
+
+@pytest.mark.parametrize(
+    ("text", "isolated"),
+    [
+        ("ערך ב-ε = 0.20: בדיקה", "ε = 0.20"),
+        ("רשת 784‑16‑16‑10 עם", "784‑16‑16‑10"),
+        ("ראו ∂L/∂w.", "∂L/∂w"),
+        ("מודל, ε = 0.20.", "ε = 0.20"),
+        ("מ-3 → 5 ב", "3 → 5"),
+        ("**ε = 0.2** כאן", "ε = 0.2"),
+    ],
+)
+def test_formulas_inside_right_to_left_text_are_isolated_left_to_right(text, isolated):
+    assert f"\u2066{isolated}\u2069" in i18n.isolate_formulas(text)
+    assert i18n.isolate_formulas(text).replace("\u2066", "").replace("\u2069", "") == text
+
+
+@pytest.mark.parametrize("text", ["נוסחה $x = 1$ כאן", "קוד `a = b` כאן", "מילים בלבד", "ratio 3 of 4"])
+def test_latex_code_and_plain_words_are_left_alone(text):
+    assert i18n.isolate_formulas(text) == text
+
+
+def test_only_right_to_left_languages_get_isolates():
+    assert "\u2066" not in i18n.translate("en", "attack.current_eps", eps=0.2)
+    assert "\u2066ε = 0.20\u2069" in i18n.translate("he", "attack.current_eps", eps=0.2)
