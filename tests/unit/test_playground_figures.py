@@ -62,9 +62,9 @@ def test_decision_figure_has_click_grid_and_points():
     test = (np.array([[0.5, 0.5]], dtype=np.float32), np.array([1]))
     surface = (np.linspace(-3, 3, 5), np.linspace(-3, 3, 5), np.zeros((5, 5), int), np.ones((5, 5)))
     figure = figs.decision_figure((-3, 3, -3, 3), texts, train, test, surface, binary=False, click_grid=7)
-    grid = [trace for trace in figure.data if trace.name == "grid"]
+    grid = [trace for trace in figure.data if trace.name == "add"]
     assert len(grid) == 1 and len(grid[0].x) == 49
-    names = [trace.name for trace in figure.data if trace.type == "scatter" and trace.name != "grid"]
+    names = [trace.name for trace in figure.data if trace.type == "scatter" and trace.name != "add"]
     assert names == ["a · train", "c · train", "b · test"]
 
 
