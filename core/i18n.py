@@ -16,7 +16,6 @@ DEFAULT_LANGUAGE = "en"
 
 RTL_LETTERS = "\u0590-\u05FF\u0600-\u06FF\uFB1D-\uFDFF\uFE70-\uFEFF"
 LTR_RUN = re.compile(rf"[^\s{RTL_LETTERS}](?:[^{RTL_LETTERS}\n]*[^\s{RTL_LETTERS}])?")
-CLAUSE_BREAK = re.compile(r"(, |; )")
 FORMULA_MARKS = set("∂‖→←×=≈≤≥±·⊙∇^_‑Σσ∑∞′ᵀ/")
 MARKUP = ("$", "`", "<", "%{", "](")
 EDGE_PUNCTUATION = "-–#*.,:;!?()[]«»\"' "
@@ -64,15 +63,41 @@ def isolate_formulas(text: str) -> str:
 def _isolate_run(run: str) -> str:
     if any(mark in run for mark in MARKUP):
         return run
-    return "".join(_isolate_clause(part) for part in CLAUSE_BREAK.split(run))
+    return "".join(_isolate_clause(part) for part in _clauses(run))
+
+
+def _clauses(run: str) -> list[str]:
+    """run split after each ", " or "; " that is outside brackets (the separators stay in the parts)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(run):
+        depth += (char in "([{") - (char in ")]}")
+        if char in ",;" and depth <= 0 and run[index + 1 : index + 2] == " ":
+            parts.append(run[start : index + 2])
+            start = index + 2
+    return [*parts, run[start:]]
 
 
 def _isolate_clause(clause: str) -> str:
-    core = clause.strip(EDGE_PUNCTUATION)
-    if not core or not FORMULA_MARKS & set(core):
+    start, end = _formula_bounds(clause)
+    if start == end or not FORMULA_MARKS & set(clause[start:end]):
         return clause
+    return f"{clause[:start]}{LRI}{clause[start:end]}{PDI}{clause[end:]}"
+
+
+def _formula_bounds(clause: str) -> tuple[int, int]:
+    """Where the formula in clause starts and ends: edge punctuation trimmed, brackets kept paired."""
+    core = clause.strip(EDGE_PUNCTUATION)
+    if not core:
+        return 0, 0
     start = clause.index(core)
-    return f"{clause[:start]}{LRI}{core}{PDI}{clause[start + len(core):]}"
+    end = start + len(core)
+    for opening, closing in ("()", "[]"):
+        unclosed = clause.count(opening, start, end) - clause.count(closing, start, end)
+        while unclosed > 0 and clause[end : end + 1] == closing:
+            end, unclosed = end + 1, unclosed - 1
+        while unclosed < 0 and start > 0 and clause[start - 1] == opening:
+            start, unclosed = start - 1, unclosed + 1
+    return start, end
 
 
 def missing_keys(language: str) -> set[str]:

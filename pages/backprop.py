@@ -765,11 +765,14 @@ def proof_panel(net: bp.Network, lesson: Lesson) -> None:
         st.info(t("backprop.proof_not_finite"))
         return
     report = bp.prove(net, lesson.x, lesson.y)
-    cols = st.columns(4)
-    cols[0].metric(t("backprop.proof_autograd_abs"), f"{report.autograd.max_abs:.2e}")
-    cols[1].metric(t("backprop.proof_autograd_rel"), f"{report.autograd.max_rel:.2e}")
-    cols[2].metric(t("backprop.proof_fd_abs"), f"{report.finite_differences.max_abs:.2e}")
-    cols[3].metric(t("backprop.proof_fd_rel"), f"{report.finite_differences.max_rel:.2e}")
+    rows = (
+        (report.autograd, t("backprop.proof_autograd_abs"), t("backprop.proof_autograd_rel")),
+        (report.finite_differences, t("backprop.proof_fd_abs"), t("backprop.proof_fd_rel")),
+    )
+    for errors, abs_label, rel_label in rows:
+        cols = st.columns(2)  # two to a row, so the long labels are never cut short
+        cols[0].metric(abs_label, f"{errors.max_abs:.2e}")
+        cols[1].metric(rel_label, f"{errors.max_rel:.2e}")
     fd = report.finite_differences
     st.caption(
         t(

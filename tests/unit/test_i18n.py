@@ -78,3 +78,8 @@ def test_latex_code_and_plain_words_are_left_alone(text):
 def test_only_right_to_left_languages_get_isolates():
     assert "\u2066" not in i18n.translate("en", "attack.current_eps", eps=0.2)
     assert "\u2066ε = 0.20\u2069" in i18n.translate("he", "attack.current_eps", eps=0.2)
+
+
+def test_a_formula_with_commas_inside_brackets_stays_one_isolate():
+    text = "שגיאה יחסית = |g − r| / max(|g|, |r|, 10⁻⁸). סוף"
+    assert "\u2066= |g − r| / max(|g|, |r|, 10⁻⁸)\u2069. סוף" in i18n.isolate_formulas(text)
