@@ -1,9 +1,10 @@
 """`python -m bench.robustness_curves`: time to compute the attack page's robustness curves.
 
-The page computes them once per process (st.cache_data) for the standard and the adversarially
-trained CNN on the 2,000 held-out digits: FGSM, PGD and Gaussian noise of the same L2 size at
-every ε of the grid. This runs the same computation in a fresh process and prints the time and
-the headline accuracies. Run by hand on an otherwise idle machine.
+The page computes them once per process for the standard and the adversarially trained CNN on
+the 2,000 held-out digits (FGSM, PGD and Gaussian noise of the same L2 size at every ε of the
+grid), with torch on all cores while it does. This runs the same computation in a fresh process,
+with the same thread count unless --threads says otherwise, and prints the time and the headline
+accuracies. Run by hand on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ import torch
 from core.attacks import CURVE_EPSILONS, robustness_curves
 from core.data import bundled_split
 from core.models import load_shipped
+from core.threads import all_cores
 
 MODELS = ("cnn", "cnn_robust")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.robustness_curves", description=__doc__)
-    parser.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
+    parser.add_argument("--threads", type=int, default=all_cores(), help="torch threads (default: all, as the page)")
     args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     split = bundled_split()
     models = {key: load_shipped(key) for key in MODELS}
     print(f"torch threads: {torch.get_num_threads()}; ε grid: {', '.join(f'{e:.2f}' for e in CURVE_EPSILONS)}")

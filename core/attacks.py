@@ -331,8 +331,11 @@ class RobustnessCurves:
 
 def robustness_curves(model: nn.Module, images: np.ndarray, labels: np.ndarray,
                       epsilons: tuple[float, ...] = CURVE_EPSILONS, pgd_steps: int = CURVE_PGD_STEPS,
-                      pgd_digits: int = CURVE_PGD_DIGITS, seed: int = 0) -> RobustnessCurves:
+                      pgd_digits: int = CURVE_PGD_DIGITS, seed: int = 0,
+                      progress: Callable[[float], None] | None = None) -> RobustnessCurves:
     """Accuracy against ε under FGSM, PGD and Gaussian noise of the FGSM perturbation's L2 norm.
+
+    `progress(fraction_done)` is called after each ε.
 
     FGSM and noise use every digit given; PGD (the costly one) every k-th digit, `pgd_digits` in all (the
     held-out digits are ordered by class, so a stride keeps every class).
@@ -358,6 +361,8 @@ def robustness_curves(model: nn.Module, images: np.ndarray, labels: np.ndarray,
         noise_accuracy.append((predictions(model, noisy) == y).float().mean().item())
         still = pgd_still_correct(model, pgd_x, pgd_y, eps, pgd_steps, seed + index)
         pgd_accuracy.append(still.float().mean().item())
+        if progress is not None:
+            progress((index + 1) / len(epsilons))
     return RobustnessCurves(np.array(epsilons), np.array(fgsm_accuracy), np.array(pgd_accuracy),
                            np.array(noise_accuracy), len(x), len(pgd_x), pgd_steps)
 
@@ -433,8 +438,12 @@ class DetectorEvaluation:
 
 def evaluate_detector(model: nn.Module, images: np.ndarray, labels: np.ndarray, bits: int, median_size: int,
                       eps: float, pgd_steps: int = CURVE_PGD_STEPS, seed: int = 0,
-                      rate: float = 0.05) -> DetectorEvaluation:
-    """Threshold on the first half of the digits (clean), rates on the second half under FGSM and PGD."""
+                      rate: float = 0.05, progress: Callable[[float], None] | None = None) -> DetectorEvaluation:
+    """Threshold on the first half of the digits (clean), rates on the second half under FGSM and PGD.
+
+    `progress(fraction_done)` is called as the work goes (PGD, the bulk of it, after each step).
+    """
+    report = progress or (lambda fraction: None)
     x = _as_batch(images)
     y = _as_labels(labels, len(x))
     half = len(x) // 2
@@ -442,16 +451,21 @@ def evaluate_detector(model: nn.Module, images: np.ndarray, labels: np.ndarray, 
     test_x, test_y = x[half:], y[half:]
     clean_flags = squeeze_scores(model, test_x, bits, median_size).score > threshold
     correct = predictions(model, test_x) == test_y
-    adversarial = {
-        "fgsm": (test_x + eps * input_gradients(model, test_x, test_y).sign()).clamp(0, 1),
-        "pgd": pgd(model, test_x, test_y, eps, 2.5 * eps / pgd_steps, pgd_steps, seed=seed),
-    }
+    report(0.1)
+    fgsm_examples = (test_x + eps * input_gradients(model, test_x, test_y).sign()).clamp(0, 1)
+    report(0.15)
+    pgd_examples = random_start(test_x, eps, seed)
+    steps = iterative_steps(model, test_x, test_y, eps, 2.5 * eps / pgd_steps, pgd_steps, pgd_examples, False)
+    for step, latest in enumerate(steps, start=1):
+        pgd_examples = latest
+        report(0.15 + 0.8 * step / pgd_steps)
     detection, successful = {}, {}
-    for name, examples in adversarial.items():
+    for name, examples in (("fgsm", fgsm_examples), ("pgd", pgd_examples)):
         fooled = correct & (predictions(model, examples) != test_y)
         flags = squeeze_scores(model, examples[fooled], bits, median_size).score > threshold
         successful[name] = int(fooled.sum())
         detection[name] = float(flags.mean()) if len(flags) else float("nan")
+    report(1.0)
     return DetectorEvaluation(threshold, float(clean_flags.mean()), detection, successful, len(test_x))
 
 

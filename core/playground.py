@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.models import MLP
+from core.threads import torch_threads
 
 HEADS = ("sigmoid_bce", "softmax_ce", "sigmoid_squared", "linear_squared")
 ACTIVATION_NAMES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
@@ -36,15 +35,9 @@ HUGE_ACTIVATION = 1e3
 HUGE_PARAMETER = 1e6
 
 
-@contextmanager
-def one_thread() -> Iterator[None]:
+def one_thread():
     """Tiny tensors train several times faster on one thread than with threads fighting for busy cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+    return torch_threads(1)
 
 
 @dataclass(frozen=True)

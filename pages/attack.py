@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import streamlit as st
 
 from core import attack_figures as figures
 from core import attacks, explain
+from core.threads import all_cores, torch_threads
 from ui.figures import show_figure
 from ui.i18n import t
 from ui.resources import digit_split, shipped_model
@@ -24,18 +27,48 @@ FINE_TUNE_DIGITS = 500
 HOVER = t("attack.hover_pixel")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def robustness_curves(model_key: str) -> attacks.RobustnessCurves:
-    """Accuracy against ε for a shipped model on the 2,000 held-out digits (computed once per process)."""
+@st.cache_resource(show_spinner=False)
+def curve_store() -> tuple[dict[str, attacks.RobustnessCurves], threading.Lock]:
+    """Robustness curves by model: computed once per process, then shared read-only by every session."""
+    return {}, threading.Lock()
+
+
+def robustness_curves() -> dict[str, attacks.RobustnessCurves]:
+    """Accuracy against ε for the standard and robust CNN on the 2,000 held-out digits, with a progress bar
+    the first time (all cores work on it: it is the one long computation of the page)."""
+    store, lock = curve_store()
+    if all(key in store for key in CURVE_MODELS):
+        return {key: store[key] for key in CURVE_MODELS}
+    bar = st.progress(0.0, text=t("attack.curves_computing"))
     split = digit_split()
-    return attacks.robustness_curves(shipped_model(model_key), split.test_images, split.test_labels)
+    total = len(attacks.CURVE_EPSILONS)
+    with lock, torch_threads(all_cores()):
+        for index, key in enumerate(CURVE_MODELS):
+            if key in store:
+                continue
+
+            def report(fraction: float, index: int = index, key: str = key) -> None:
+                bar.progress((index + fraction) / len(CURVE_MODELS),
+                             text=t("attack.curves_progress", model=model_name(key), done=round(fraction * total),
+                                    total=total))
+
+            store[key] = attacks.robustness_curves(shipped_model(key), split.test_images, split.test_labels,
+                                                   progress=report)
+    bar.empty()
+    return {key: store[key] for key in CURVE_MODELS}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def detector_evaluation(model_key: str, bits: int, median_size: int, eps: float) -> attacks.DetectorEvaluation:
+    """The detector's rates on the held-out digits, measured with a progress bar (a few seconds)."""
     split = digit_split()
-    return attacks.evaluate_detector(shipped_model(model_key), split.test_images, split.test_labels, bits,
-                                     median_size, eps)
+    bar = st.progress(0.0, text=t("attack.rates_computing"))
+    with torch_threads(all_cores()):
+        evaluation = attacks.evaluate_detector(
+            shipped_model(model_key), split.test_images, split.test_labels, bits, median_size, eps,
+            progress=lambda fraction: bar.progress(fraction, text=t("attack.rates_computing")),
+        )
+    bar.empty()
+    return evaluation
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -241,8 +274,7 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
 
 def show_curves(model_key: str, eps: float) -> None:
     st.markdown(t("attack.curves_intro"))
-    with st.spinner(t("attack.curves_computing")):
-        curves = {key: robustness_curves(key) for key in CURVE_MODELS}
+    curves = robustness_curves()
     series = [
         figures.CurveSeries(model_name(key), attack, t(f"attack.curve_{attack}", model=model_name(key)),
                             curve.epsilons, getattr(curve, attack))
@@ -304,8 +336,7 @@ def show_detector_rates(model_key: str, bits: int, median_size: int) -> None:
                                         key="attack_rate_eps")
     key = (model_key, bits, median_size, float(rate_eps))
     if columns[1].button(t("attack.measure_rates"), key="attack_measure_rates"):
-        with st.spinner(t("attack.rates_computing")):
-            measured[key] = detector_evaluation(*key)
+        measured[key] = detector_evaluation(*key)
     if key not in measured:
         st.caption(t("attack.rates_not_measured"))
         return
