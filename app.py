@@ -14,6 +14,7 @@ from ui.app_settings import (
 )
 from ui.i18n import LANGUAGE_KEY, current_language, t
 from ui.navigation import FEATURE_PAGES, HOME
+from ui.page_url import read_page_query, share_link
 
 st.set_page_config(
     page_title="Neural Network Explainer",
@@ -41,9 +42,15 @@ def build_navigation() -> st.navigation:
 
 restore_from_url()
 sidebar_settings()
+share_slot = st.sidebar.container()
 navigation = build_navigation()
+read_page_query(navigation.url_path)
 publish_to_url()
 apply_lecture_style()
 apply_direction(current_language())
-show_url_problems()
+url_notice = st.container()
 navigation.run()
+with url_notice:
+    show_url_problems()
+with share_slot:
+    share_link(navigation.url_path)

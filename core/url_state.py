@@ -26,7 +26,7 @@ class Param:
     key: str
     default: Any
     kind: str  # "choice", "bool", "int" or "float"
-    options: tuple = ()
+    options: tuple = ()  # the allowed values: strings for a choice, numbers for an int or float picked from a list
     low: float | None = None
     high: float | None = None
 
@@ -46,14 +46,35 @@ class Param:
         number = int(text) if self.kind == "int" else float(text)
         if not math.isfinite(number):
             raise ValueError(text)
+        if self.options:
+            return self._option_for(number, text)
         if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
             raise ValueError(text)
         return number
 
+    def _option_for(self, number: float, text: str) -> Any:
+        """The listed value equal to number (floats compared to 9 significant digits)."""
+        for option in self.options:
+            if math.isclose(number, option, rel_tol=1e-9, abs_tol=1e-12):
+                return option
+        raise ValueError(text)
+
+    def accepts(self, value: Any) -> bool:
+        """Whether value, written into the URL, would be read back."""
+        try:
+            self.parse(self.to_text(value))
+        except (TypeError, ValueError):
+            return False
+        return True
+
     def to_text(self, value: Any) -> str:
         if self.kind == "bool":
             return "1" if value else "0"
-        return f"{value:g}" if self.kind == "float" else str(value)
+        if self.kind == "float":
+            return f"{value:.10g}"
+        if self.kind == "int" and isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
 
 
 def parse_query(
@@ -79,9 +100,9 @@ def parse_query(
 
 
 def to_query(values: Mapping[str, Any], params: Sequence[Param]) -> dict[str, str]:
-    """The query parameters for values, leaving out those at their default."""
+    """The query parameters for values, leaving out those at their default and those the URL could not carry."""
     return {
         param.key: param.to_text(values[param.key])
         for param in params
-        if param.key in values and values[param.key] != param.default
+        if values.get(param.key) is not None and values[param.key] != param.default and param.accepts(values[param.key])
     }

@@ -12,9 +12,13 @@ from core import attacks, explain
 from core.threads import all_cores, torch_threads
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.page_params import ATTACK_TABS
+from ui.page_url import publish_page_settings, restore_page_settings
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit
 
+PAGE = "attack"
+TAB_KEY = "attack_tab"
 MODEL_KEYS = ("cnn", "cnn_robust", "mlp_keras", "mlp_3b1b")
 FINE_TUNED = "fine_tuned"
 FINE_TUNED_KEY = "attack_fine_tuned"
@@ -419,6 +423,23 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
     st.caption(t("attack.sanity_caption", correlation=correlation))
 
 
+def restore_link(values: dict) -> None:
+    """A link's settings: the session's own digit only when it has one; the tab by its name."""
+    if values["source"] == "current" and current_digit() is None:
+        st.session_state["attack_source"] = "held_out"
+    st.session_state[TAB_KEY] = tab_label(values["tab"])
+
+
+def tab_label(tab: str) -> str:
+    return t(f"attack.tab_{tab}")
+
+
+def open_tab() -> str:
+    label = st.session_state.get(TAB_KEY)
+    return next((tab for tab in ATTACK_TABS if tab_label(tab) == label), ATTACK_TABS[0])
+
+
+restore_page_settings(PAGE, restore_link)
 st.title(t("attack.title"))
 st.markdown(t("attack.intro"))
 
@@ -437,8 +458,7 @@ explain_inputs(label, settings, result)
 show_outcome(result)
 show_attack(result, settings)
 
-tabs = st.tabs([t("attack.tab_explain"), t("attack.tab_curves"), t("attack.tab_defences"), t("attack.tab_sanity")],
-               key="attack_tab", on_change="rerun")
+tabs = st.tabs([tab_label(tab) for tab in ATTACK_TABS], key=TAB_KEY, on_change="rerun")
 with tabs[0]:
     if tabs[0].open:
         show_explanation(model, result, label, settings)
@@ -452,3 +472,5 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         show_sanity_check(model_key, model, result)
+
+publish_page_settings(PAGE, {"tab": open_tab()})

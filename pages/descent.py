@@ -12,9 +12,12 @@ from core import optim_paths as optim
 from core import surfaces
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.page_params import DESCENT_DEFAULT_KINDS as DEFAULT_KINDS
+from ui.page_params import DESCENT_MAX_RACERS as MAX_RACERS
+from ui.page_params import racer_bindings
+from ui.page_url import publish_page_settings, restore_page_settings
 
-MAX_RACERS = 6
-DEFAULT_KINDS = ("sgd", "momentum", "adam", "nesterov", "rmsprop", "adagrad")
+PAGE = "descent"
 GRID_RESOLUTION = 120
 SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
@@ -87,6 +90,50 @@ def init_state() -> None:
     st.session_state["descent_seed"] = 0
     st.session_state["descent_project"] = False
     use_surface_defaults()
+
+
+def restore_link(values: dict) -> None:
+    """A link's settings: the start defaults to the surface's own, each racer's learning rate to the
+    suggested one; a rate off the slider's scale goes into the typed box."""
+    surface_key = values["surface"]
+    start = surfaces.build_surface(surface_key, values["condition"]).start
+    st.session_state["descent_start_x"] = start[0] if values["x"] is None else values["x"]
+    st.session_state["descent_start_y"] = start[1] if values["y"] is None else values["y"]
+    for index in range(MAX_RACERS):
+        bindings = racer_bindings(index)
+        reset_racer(index, surface_key, values[bindings[0].key])
+        for binding in bindings:
+            if binding.state_key is not None:
+                st.session_state[binding.state_key] = values[binding.key]
+        lr = values[f"lr{index + 1}"]
+        if lr is not None and lr in optim.learning_rate_options():
+            st.session_state[racer_key(index, "lr")] = lr
+        elif lr is not None:
+            st.session_state[racer_key(index, "lr_typed")] = f"{lr:.10g}"
+
+
+def entered_lr(index: int) -> float | None:
+    """The racer's learning rate as the URL carries it: None when it is the suggested one."""
+    typed = parse_typed_lr(st.session_state.get(racer_key(index, "lr_typed"), ""))
+    if typed is not None:
+        return typed
+    lr = st.session_state.get(racer_key(index, "lr"))
+    suggested = optim.suggested_lr(st.session_state["descent_surface"], st.session_state[racer_key(index, "kind")])
+    return None if lr == suggested else lr
+
+
+def link_values(surface: surfaces.Surface) -> tuple[dict, tuple[str, ...]]:
+    """The settings the widgets cannot give directly, and the keys of hidden controls to leave out."""
+    x, y = st.session_state["descent_start_x"], st.session_state["descent_start_y"]
+    values = {"x": None if x == surface.start[0] else x, "y": None if y == surface.start[1] else y}
+    count = st.session_state["descent_racer_count"]
+    skip = [] if surface.key == "bowl" else ["condition"]
+    for index in range(MAX_RACERS):
+        if index < count:
+            values[f"lr{index + 1}"] = entered_lr(index)
+        else:
+            skip += [binding.key for binding in racer_bindings(index)]
+    return values, tuple(skip)
 
 
 # --- controls -----------------------------------------------------------------------------------------------------
@@ -247,6 +294,7 @@ def map_text() -> figures.MapText:
 # --- page ---------------------------------------------------------------------------------------------------------
 
 init_state()
+restore_page_settings(PAGE, restore_link)
 st.title(t("descent.title"))
 st.markdown(t("descent.intro"))
 
@@ -410,3 +458,5 @@ with restarts_tab:
             result.ends, result.best_point,
             figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
             width="stretch")
+
+publish_page_settings(PAGE, *link_values(surface))

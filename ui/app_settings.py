@@ -55,12 +55,20 @@ def app_params() -> list[Param]:
     ]
 
 
-def restore_from_url(page_keys: tuple[str, ...] = ()) -> None:
-    """On a session's first run, take the language and lecture mode from the URL; note bad parameters."""
+def app_query_keys() -> set[str]:
+    """The URL keys the app itself uses on every page (the pages' own are in ui.page_params)."""
+    return {*(param.key for param in app_params()), *STREAMLIT_KEYS}
+
+
+def restore_from_url() -> None:
+    """On a session's first run, take the language and lecture mode from the URL; note bad values.
+
+    Other keys are the page's: ui.page_url reads them (and reports those no page knows).
+    """
     if st.session_state.get(RESTORED_KEY):
         return
-    query = {key: st.query_params.get(key, "") for key in st.query_params}
-    values, problems = parse_query(query, app_params(), also_known=(*STREAMLIT_KEYS, *page_keys))
+    query = {key: st.query_params.get(key, "") for key in st.query_params if key in app_query_keys()}
+    values, problems = parse_query(query, app_params())
     st.session_state[LANGUAGE_KEY] = values["lang"]
     st.session_state[LECTURE_KEY] = values["lecture"]
     st.session_state[PROBLEMS_KEY] = problems

@@ -56,3 +56,26 @@ def test_round_trip_leaves_defaults_out():
     query = to_query(values, PARAMS)
     assert query == {"lang": "he", "lecture": "1", "lr": "0.25"}
     assert parse_query(query, PARAMS)[0] == values
+
+
+def test_a_number_from_a_list_is_read_as_the_listed_value():
+    rates = Param("lr", 0.3, "float", options=(0.01, 0.03, 0.1, 0.3, 1.0))
+    sizes = Param("batch", 16, "int", options=(1, 4, 16, 64))
+    values, problems = parse_query({"lr": "1e-1", "batch": "64"}, [rates, sizes])
+    assert values == {"lr": 0.1, "batch": 64} and problems == []
+    _, problems = parse_query({"lr": "0.2", "batch": "5"}, [rates, sizes])
+    assert {problem.reason for problem in problems} == {"invalid"} and len(problems) == 2
+
+
+def test_values_the_url_cannot_carry_are_left_out():
+    params = [Param("steps", 10, "int", low=1, high=1000), Param("lr", 0.1, "float", low=1e-4, high=10),
+              Param("seed", None, "int", low=0, high=99)]
+    query = to_query({"steps": 5000, "lr": float("nan"), "seed": None}, params)
+    assert query == {}
+    assert to_query({"steps": 20.0, "lr": 0.123456789, "seed": 7}, params) == {"steps": "20", "lr": "0.123456789",
+                                                                                  "seed": "7"}
+
+
+def test_infinity_and_a_float_for_an_int_are_invalid():
+    _, problems = parse_query({"lr": "inf", "steps": "2.5"}, PARAMS)
+    assert {problem.key for problem in problems} == {"lr", "steps"}
