@@ -12,11 +12,14 @@ import streamlit as st
 
 from core import backprop_figures as figs
 from core import propagation as bp
+from core.url_state import Problem
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.page_url import note_problems, publish_page_settings, restore_page_settings
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit, playground_network
 
+PAGE = "backprop"
 LESSON_KEY = "bp_lesson"
 FLASH_KEY = "bp_flash"
 SOURCE_KEY = "bp_source"
@@ -43,6 +46,7 @@ class Lesson:
     learning_rate: float
     seed: int | None = None
     origin: object = None  # what the network was copied from (to notice a retrained playground network)
+    reference: tuple = ()  # the preset's (activations, loss, learning rate): a link carries only changes
     step: int = 0
     uid: int = field(default_factory=lambda: next_uid())
     version: int = 0
@@ -73,7 +77,9 @@ def next_uid() -> int:
 
 
 def lesson_from_preset(source: str, preset: bp.Preset, seed: int | None = None, origin: object = None) -> Lesson:
-    return Lesson(source, [preset.network], preset.x, preset.y, preset.learning_rate, seed=seed, origin=origin)
+    reference = (tuple(preset.network.activations), preset.network.loss, preset.learning_rate)
+    return Lesson(source, [preset.network], preset.x, preset.y, preset.learning_rate, seed=seed, origin=origin,
+                  reference=reference)
 
 
 def onehot(index: int, size: int) -> np.ndarray:
@@ -853,6 +859,82 @@ def activation_explorer() -> None:
     st.markdown(t(f"backprop.explorer_note_{name}"))
 
 
+# --- the link ----------------------------------------------------------------------------------------
+
+
+def restore_link(values: dict) -> None:
+    """Rebuild the lesson a link names: preset (and exercise seed), heads, learning rate, digit,
+    then replay its training cycles and go to its step."""
+    source = values["source"]
+    if source == "exercise":
+        seed = values["seed"]
+        preset = bp.exercise_net() if seed is None else bp.exercise_net_random(seed)
+        lesson = lesson_from_preset("exercise", preset, seed=seed)
+    else:
+        lesson = new_lesson(source)
+    st.session_state.pop(LESSON_KEY, None)
+    if lesson is None:
+        return
+    net = lesson.network
+    hidden = values["hidden"] if net.n_layers > 1 else None
+    changed = net.with_activations(hidden=hidden, loss=values["loss"], output=values["output"])
+    if changed.activations != net.activations or changed.loss != net.loss:
+        lesson.replace_network(changed)
+        if target_problem(changed.loss, lesson.y):
+            lesson.y = onehot(0, changed.widths[-1])
+    if values["lr"] is not None:
+        lesson.learning_rate = values["lr"]
+    if source == "digits":
+        restore_digit(lesson, values["digit"], values["target"])
+    st.session_state[LESSON_KEY] = lesson
+    replay(lesson, values["cycle"], values["step"])
+
+
+def restore_digit(lesson: Lesson, index: int, target: int | None) -> None:
+    split = digit_split()
+    lesson.x = np.asarray(split.test_images[index], dtype=np.float64).reshape(-1)
+    target = int(split.test_labels[index]) if target is None else target
+    lesson.y = onehot(target, 10)
+    st.session_state["bp_digit_source"] = "held_out"
+    st.session_state[lesson.key(f"target_h{index}")] = target
+
+
+def replay(lesson: Lesson, cycles: int, step: int) -> None:
+    """Apply `cycles` updates (as Next would) and stop at `step` of the next cycle."""
+    steps = len(bp.stepper_steps(lesson.network.n_layers))
+    for _ in range(cycles):
+        lesson.step = steps - 1
+        advance(lesson)
+    if step >= steps:
+        note_problems([Problem("step", "invalid")])
+        step = 0
+    lesson.step = step
+
+
+def link_values(lesson: Lesson | None) -> tuple[dict, tuple[str, ...]]:
+    """What the URL carries of the lesson (None where it is the preset's) and the keys to leave out."""
+    if lesson is None:
+        return {}, ("seed", "digit", "target")
+    activations, loss, learning_rate = lesson.reference
+    net = lesson.network
+    values = {
+        "seed": lesson.seed,
+        "hidden": net.activations[0] if net.n_layers > 1 and net.activations[0] != activations[0] else None,
+        "loss": net.loss if net.loss != loss else None,
+        "output": net.activations[-1] if net.loss == "squared_error" and net.activations[-1] != activations[-1]
+        else None,
+        "lr": lesson.learning_rate if lesson.learning_rate != learning_rate else None,
+        "cycle": lesson.cycle,
+        "step": lesson.step,
+    }
+    if lesson.source != "digits" or st.session_state.get("bp_digit_source") == "drawing":
+        return values, ("digit", "target")
+    index = int(st.session_state.get("bp_digit_index", 0))
+    target = int(np.argmax(lesson.y))
+    values["target"] = None if target == int(digit_split().test_labels[index]) else target
+    return values, ()
+
+
 # --- the page --------------------------------------------------------------------------------------
 
 st.title(t("backprop.title"))
@@ -860,6 +942,7 @@ st.markdown(t("backprop.intro"))
 with st.container(border=True):
     st.markdown(t("backprop.notation"))
 
+restore_page_settings(PAGE, restore_link)
 source = st.selectbox(t("backprop.source"), SOURCES, format_func=source_label, key=SOURCE_KEY)
 lesson = current_lesson(source)
 
@@ -896,3 +979,5 @@ with softmax_tab:
     softmax_widget()
 with explorer_tab:
     activation_explorer()
+
+publish_page_settings(PAGE, *link_values(lesson))

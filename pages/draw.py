@@ -12,11 +12,17 @@ from core.explain import grad_cam
 from core.models import SHIPPED_MODELS, DigitCNN
 from core.prediction import Prediction, misclassified, predict
 from core.preprocess import Preprocessed, Steps, UploadError, preprocess_drawing, preprocess_upload
+from core.url_state import Problem
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.page_url import note_problems, publish_page_settings, restore_page_settings
 from ui.resources import digit_split, held_out_digit, shipped_model
 from ui.session import CurrentDigit, playground_network, set_current_digit
 
+PAGE = "draw"
+INDEX_KEY = "draw.held_out_index"
+CHOICE_KEY = "draw.held_out_choice"
+DRAWS_KEY = "draw.held_out_draws"
 CANVAS_SIZE = 280
 INJECTED_DRAWING_KEY = "draw.injected_drawing"  # a test may put an RGBA array here instead of drawing
 PLAYGROUND = "playground"
@@ -168,9 +174,13 @@ def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
 # ---------------------------------------------------------------- other inputs
 
 
-def pick_held_out(candidates: np.ndarray) -> None:
-    rng = np.random.default_rng()
-    st.session_state["draw.held_out_index"] = int(rng.choice(candidates)) if len(candidates) else None
+def pick_held_out(candidates: np.ndarray, another: bool = False) -> None:
+    """A digit among the candidates, drawn from a generator seeded by how many were asked for (the
+    first pick of a choice is always the same; the link carries the index itself)."""
+    if another:
+        st.session_state[DRAWS_KEY] = st.session_state.get(DRAWS_KEY, 0) + 1
+    rng = np.random.default_rng(st.session_state.get(DRAWS_KEY, 0))
+    st.session_state[INDEX_KEY] = int(rng.choice(candidates)) if len(candidates) else None
 
 
 def held_out_candidates(mode: str, digit: int, model_key: str, model) -> np.ndarray:
@@ -184,6 +194,10 @@ def held_out_candidates(mode: str, digit: int, model_key: str, model) -> np.ndar
     return np.arange(len(split.test_labels))
 
 
+def held_out_choice(mode: str, digit: int, model_key: str) -> tuple:
+    return mode, digit, model_key if mode == "misclassified" else None
+
+
 def held_out_input(model_key: str, model) -> tuple[int, np.ndarray, int] | None:
     """The held-out panel; returns (index, image, true label) or None when nothing fits the choice."""
     mode = st.radio(t("draw.held_out_mode"), HELD_OUT_MODES, format_func=lambda m: t(f"draw.held_out.{m}"),
@@ -191,18 +205,18 @@ def held_out_input(model_key: str, model) -> tuple[int, np.ndarray, int] | None:
     digit = st.selectbox(t("draw.held_out_class"), list(range(10)), key="draw.held_out_class",
                          disabled=mode != "by_class")
     candidates = held_out_candidates(mode, digit, model_key, model)
-    choice = (mode, digit, model_key if mode == "misclassified" else None)
-    current = st.session_state.get("draw.held_out_index")
-    if st.session_state.get("draw.held_out_choice") != choice or current not in set(candidates.tolist()):
-        st.session_state["draw.held_out_choice"] = choice
+    choice = held_out_choice(mode, digit, model_key)
+    current = st.session_state.get(INDEX_KEY)
+    if st.session_state.get(CHOICE_KEY) != choice or current not in set(candidates.tolist()):
+        st.session_state[CHOICE_KEY] = choice
         pick_held_out(candidates)
-    st.button(t("draw.held_out_another"), on_click=pick_held_out, args=(candidates,), icon=":material/casino:",
+    st.button(t("draw.held_out_another"), on_click=pick_held_out, args=(candidates, True), icon=":material/casino:",
               key="draw.held_out_another",
               disabled=len(candidates) == 0)
     if len(candidates) == 0:
         st.info(t("draw.held_out_none"))
         return None
-    index = st.session_state["draw.held_out_index"]
+    index = st.session_state[INDEX_KEY]
     image, label = held_out_digit(index)
     st.caption(t("draw.held_out_caption", index=index, label=label, count=len(candidates)))
     return index, image, label
@@ -342,9 +356,35 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -
         st.caption(t("draw.gradcam_empty", layer=layer))
 
 
+# ---------------------------------------------------------------- the link
+
+
+def restore_link(values: dict) -> None:
+    """A link's held-out digit, kept when it fits the link's choice (class, or misclassified by its model)."""
+    st.session_state.pop(INDEX_KEY, None)
+    st.session_state.pop(CHOICE_KEY, None)
+    index = values["index"]
+    if index is None:
+        return
+    candidates = held_out_candidates(values["pick"], values["class"], values["model"], None)
+    if index not in set(candidates.tolist()):
+        note_problems([Problem("index", "invalid")])
+        return
+    st.session_state[INDEX_KEY] = index
+    st.session_state[CHOICE_KEY] = held_out_choice(values["pick"], values["class"], values["model"])
+
+
+def publish_link(source: str) -> None:
+    if source == "held_out":
+        publish_page_settings(PAGE, {"index": st.session_state.get(INDEX_KEY)})
+    else:
+        publish_page_settings(PAGE, skip=("pick", "class", "index"))
+
+
 # ---------------------------------------------------------------- the page
 
 st.session_state.setdefault("draw.brush", 20)
+restore_page_settings(PAGE, restore_link)
 st.title(t("draw.title"))
 st.markdown(t("draw.intro"))
 
@@ -393,3 +433,5 @@ if processed is not None and not processed.blank:
 
 if prediction is not None:
     show_inside(model, prediction, tensor)
+
+publish_link(source)

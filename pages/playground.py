@@ -24,9 +24,11 @@ from core.playground_figures import (
 )
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.page_url import publish_page_settings, restore_page_settings
 from ui.resources import digit_split
 from ui.session import PlaygroundNetwork, set_playground_network
 
+PAGE = "playground"
 STATE_KEY = "playground.state"
 PLAYING_KEY = "pg_playing"
 TICK_SECONDS = 0.2
@@ -770,8 +772,23 @@ def on_import() -> None:
     space.weights_message = ("ok", "playground.import_ok", {"architecture": trainer.architecture.label()})
 
 
+# ---------------------------------------------------------------- the link
+def hidden_settings() -> tuple[str, ...]:
+    """The URL keys of controls the current choices hide (they stay out of the link)."""
+    source, layers = st.session_state.pg_source, int(st.session_state.pg_layers)
+    hidden = [f"w{layer + 1}" for layer in range(layers, pg.MAX_HIDDEN_LAYERS)]
+    if source != "toy":
+        hidden += ["shape", "classes", "noise", "points"]
+    elif st.session_state.pg_shape not in toy_data.MULTICLASS_SHAPES:
+        hidden.append("classes")
+    if source not in ("toy", "own"):
+        hidden += ["train", "seed"]
+    return tuple(hidden)
+
+
 # ---------------------------------------------------------------- the page
 space = init_state()
+restore_page_settings(PAGE)
 st.title(t("playground.title"))
 st.caption(t("playground.intro"))
 
@@ -797,3 +814,5 @@ else:
     publish(space)
     linear_collapse(space.trainer)
     export_import(space)
+
+publish_page_settings(PAGE, skip=hidden_settings())
