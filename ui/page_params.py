@@ -71,7 +71,7 @@ PLAYGROUND = (
     choice("reg", "none", pg.REGULARIZATIONS, "pg_reg"),
     listed("rate", 0.0, pg.REGULARIZATION_RATES, "pg_reg_rate"),
     listed("dropout", 0.0, tuple(round(0.05 * k, 2) for k in range(17)), "pg_dropout"),
-    integer("example", 0, 0, HELD_OUT_SIZE, "pg_example"),
+    integer("example", 0, 0, HELD_OUT_SIZE - 1, "pg_example"),
 )
 
 # ---------------------------------------------------------------- forward/backward
