@@ -10,10 +10,11 @@ import streamlit as st
 from core import attack_figures as figures
 from core import attacks, explain
 from core.threads import all_cores, torch_threads
+from core.url_state import Problem
 from ui.figures import show_figure
 from ui.i18n import t
 from ui.page_params import ATTACK_TABS
-from ui.page_url import publish_page_settings, restore_page_settings
+from ui.page_url import note_problems, publish_page_settings, restore_page_settings
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit
 
@@ -427,6 +428,7 @@ def restore_link(values: dict) -> None:
     """A link's settings: the session's own digit only when it has one; the tab by its name."""
     if values["source"] == "current" and current_digit() is None:
         st.session_state["attack_source"] = "held_out"
+        note_problems([Problem("source", "invalid")])
     st.session_state[TAB_KEY] = tab_label(values["tab"])
 
 

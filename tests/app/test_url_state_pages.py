@@ -202,6 +202,14 @@ def test_a_step_past_the_last_of_the_network_is_refused():
     assert "“step”" in notice(app)
 
 
+def test_the_session_digit_of_another_browser_falls_back_to_a_held_out_one():
+    app = open_link("attack", source="current", index="12")
+    assert_clean(app)
+    assert app.radio(key="attack_source").value == "held_out"
+    assert app.number_input(key="attack_index").value == 12
+    assert "“source”" in notice(app)
+
+
 def test_a_key_of_another_page_is_unknown_here():
     app = open_link("draw", eps="0.2")
     assert_clean(app)
