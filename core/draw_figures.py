@@ -44,6 +44,11 @@ MARGIN = {"l": 8, "r": 8, "t": 46, "b": 8}
 IMAGE_AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "constrain": "domain"}
 
 
+def compact(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Values rounded for hover and sent as 32-bit floats: half the bytes of float64 on every redraw."""
+    return np.round(np.asarray(values, dtype=np.float64), decimals).astype(np.float32)
+
+
 def axis_name(index: int, letter: str) -> str:
     """'x', 'x2', … as a trace refers to it; the layout key is the same with 'axis' inserted."""
     return letter if index == 0 else f"{letter}{index + 1}"
@@ -109,7 +114,7 @@ def grey_trace(image: np.ndarray, value_label: str, colour_bar: bool = False, bl
     note = f"<br>{block_label.format(block=block)}" if block > 1 and block_label else ""
     trace = {
         "type": "heatmap",
-        "z": np.round(shown, 4),
+        "z": compact(shown, 4),
         "x0": (block - 1) / 2,
         "dx": block,
         "y0": (block - 1) / 2,
@@ -190,7 +195,7 @@ def mlp_figure(hidden: list[np.ndarray], outputs: np.ndarray, layer_titles: list
         activations = np.asarray(activations, dtype=np.float64)
         data.append(on_panel({
             "type": "heatmap",
-            "z": np.round(as_grid(activations), 4),
+            "z": compact(as_grid(activations), 4),
             "customdata": as_grid(np.arange(len(activations), dtype=np.float64)),
             "colorscale": HEAT,
             "showscale": False,
@@ -202,7 +207,7 @@ def mlp_figure(hidden: list[np.ndarray], outputs: np.ndarray, layer_titles: list
     out = len(hidden)
     data.append(on_panel({
         "type": "heatmap",
-        "z": np.round(outputs, 4).reshape(-1, 1),
+        "z": compact(outputs, 4).reshape(-1, 1),
         "y": [str(digit) for digit in range(len(outputs))],
         "colorscale": HEAT,
         "zmin": 0.0,
@@ -221,11 +226,12 @@ def mlp_figure(hidden: list[np.ndarray], outputs: np.ndarray, layer_titles: list
 
 
 def mosaic(maps: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """Feature maps (C, h, w) tiled in a grid with one NaN pixel between tiles, and each cell's map number."""
+    """Feature maps (C, h, w) tiled in a grid with one NaN pixel between tiles, and each cell's map
+    number (-1 between tiles; small integers travel as one byte each)."""
     count, height, width = maps.shape
     rows = -(-count // columns)
     tiled = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan)
-    numbers = np.full(tiled.shape, np.nan)
+    numbers = np.full(tiled.shape, -1, dtype=np.int8)
     for index in range(count):
         top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
         tiled[top : top + height, left : left + width] = maps[index]
@@ -239,8 +245,9 @@ def feature_maps_figure(maps: np.ndarray, title: str, map_label: str, activation
     tiled, numbers = mosaic(np.asarray(maps, dtype=np.float64), columns)
     trace = {
         "type": "heatmap",
-        "z": np.round(tiled, 3),
+        "z": compact(tiled, 3),
         "customdata": numbers,
+        "hoverongaps": False,
         "colorscale": HEAT,
         "zmin": 0.0,
         "colorbar": {"thickness": 10, "len": 0.85},
@@ -262,12 +269,12 @@ def gradcam_figure(image: np.ndarray, upsampled: np.ndarray, coarse: np.ndarray,
     limits = {"zmin": -extent, "zmax": extent} if signed else {"zmin": 0.0, "zmax": extent}
     hover = f"{value_label}: %{{z:.4f}}<br>(%{{y}}, %{{x}})<extra></extra>"
     data = [
-        on_panel({"type": "heatmap", "z": np.round(np.asarray(image, dtype=np.float64), 4), "colorscale": GREY,
+        on_panel({"type": "heatmap", "z": compact(image, 4), "colorscale": GREY,
                   "zmin": 0, "zmax": 1, "showscale": False,
                   "hovertemplate": f"{pixel_label}: %{{z:.3f}}<extra></extra>"}, 0),
-        on_panel({"type": "heatmap", "z": np.round(upsampled, 5), **limits, "showscale": False,
+        on_panel({"type": "heatmap", "z": compact(upsampled, 5), **limits, "showscale": False,
                   "colorscale": SIGNED_OVERLAY if signed else OVERLAY, "hovertemplate": hover}, 0),
-        on_panel({"type": "heatmap", "z": np.round(coarse, 5), **limits, "colorscale": SIGNED if signed else HEAT,
+        on_panel({"type": "heatmap", "z": compact(coarse, 5), **limits, "colorscale": SIGNED if signed else HEAT,
                   "colorbar": {"thickness": 10, "len": 0.85}, "hovertemplate": hover}, 1),
     ]
     return go.Figure(data=data, layout=panels_layout([overlay_title, coarse_title], height))

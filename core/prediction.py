@@ -61,9 +61,11 @@ def output_activations(model: nn.Module, scores: torch.Tensor) -> np.ndarray:
 
 @torch.no_grad()
 def predict(model: nn.Module, image: np.ndarray) -> Prediction:
-    """Probabilities for a 28×28 image in [0, 1], with an MLP's activations or a CNN's feature maps."""
+    """Probabilities for a 28×28 image in [0, 1], with an MLP's activations or a CNN's feature maps
+    (a CNN's in the same forward pass)."""
     x = as_batch(image)
-    scores = model(x)
+    maps = model.feature_maps(x) if isinstance(model, DigitCNN) else {}
+    scores = model.classify(maps["conv3"]) if maps else model(x)
     prediction = Prediction(
         probabilities=class_probabilities(model, scores)[0].numpy().astype(np.float64),
         scores=scores[0].numpy().astype(np.float64),
@@ -72,7 +74,7 @@ def predict(model: nn.Module, image: np.ndarray) -> Prediction:
         prediction.hidden = mlp_hidden_activations(model, x)
         prediction.outputs = output_activations(model, scores)
     if isinstance(model, DigitCNN):
-        prediction.feature_maps = {name: maps[0].numpy() for name, maps in model.feature_maps(x).items()}
+        prediction.feature_maps = {name: layer[0].numpy() for name, layer in maps.items()}
     return prediction
 
 

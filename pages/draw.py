@@ -13,9 +13,9 @@ from core.models import SHIPPED_MODELS, DigitCNN
 from core.prediction import Prediction, misclassified, predict
 from core.preprocess import Preprocessed, Steps, UploadError, preprocess_drawing, preprocess_upload
 from core.url_state import Problem
-from ui.figures import show_figure
+from ui.figures import LaterFigures
 from ui.i18n import t
-from ui.page_url import note_problems, publish_page_settings, restore_page_settings
+from ui.page_url import note_problems, publish_page_settings, published, restore_page_settings
 from ui.resources import digit_split, held_out_digit, shipped_model
 from ui.session import CurrentDigit, playground_network, set_current_digit
 
@@ -23,6 +23,7 @@ PAGE = "draw"
 INDEX_KEY = "draw.held_out_index"
 CHOICE_KEY = "draw.held_out_choice"
 DRAWS_KEY = "draw.held_out_draws"
+FULL_RUN_KEY = "draw.full_run"  # True while the whole page runs, False when only the fragment reruns
 CANVAS_SIZE = 280
 INJECTED_DRAWING_KEY = "draw.injected_drawing"  # a test may put an RGBA array here instead of drawing
 PLAYGROUND = "playground"
@@ -255,7 +256,8 @@ def safe_predict(model, tensor: np.ndarray) -> Prediction | None:
     return prediction
 
 
-def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str, label: int | None) -> None:
+def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str, label: int | None,
+                    later: LaterFigures) -> None:
     top, confidence = prediction.top, prediction.confidence
     st.html(BIG_PREDICTION)
     st.metric(t("draw.prediction_label"), str(top), help=t("draw.prediction_help"))
@@ -270,11 +272,8 @@ def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str
         reasons.append(t("draw.flag.low", confidence=confidence))
     if reasons:
         st.warning(t("draw.low_confidence") + " " + " ".join(reasons), icon=":material/help:")
-    show_figure(
-        figures.probability_bars(prediction.probabilities, t("draw.bars_title"), t("draw.class_label"),
-                                 t("draw.probability_label")),
-        width="stretch", config=CHART, key="draw.bars",
-    )
+    later.place(lambda: figures.probability_bars(prediction.probabilities, t("draw.bars_title"), t("draw.class_label"),
+                                                 t("draw.probability_label")), config=CHART, key="draw.bars")
 
 
 def stages(result: Preprocessed, steps: Steps) -> list[tuple[str, np.ndarray]]:
@@ -297,47 +296,47 @@ def stages(result: Preprocessed, steps: Steps) -> list[tuple[str, np.ndarray]]:
     return shown
 
 
-def show_stages(result: Preprocessed, steps: Steps, accuracy: float | None) -> None:
+def show_stages(result: Preprocessed, steps: Steps, accuracy: float | None, later: LaterFigures) -> None:
     st.subheader(t("draw.stages_title"))
     st.caption(t("draw.stages_intro"))
-    figure = figures.stages_figure(stages(result, steps), t("draw.value_label"), t("draw.block_mean"))
-    show_figure(figure, width="stretch", config=CHART, key="draw.stages")
+    later.place(lambda: figures.stages_figure(stages(result, steps), t("draw.value_label"), t("draw.block_mean")),
+                config=CHART, key="draw.stages")
     if accuracy is not None:
         st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
 
 
-def show_tensor(tensor: np.ndarray) -> None:
-    show_figure(figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
-                    width="stretch", config=CHART, key="draw.tensor")
+def show_tensor(tensor: np.ndarray, later: LaterFigures) -> None:
+    later.place(lambda: figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
+                config=CHART, key="draw.tensor")
 
 
-def show_inside(model, prediction: Prediction, tensor: np.ndarray) -> None:
+def show_inside(model, prediction: Prediction, tensor: np.ndarray, later: LaterFigures) -> None:
     st.subheader(t("draw.inside_title"))
     activation = t("draw.activation_label")
     if prediction.hidden:
         titles = [t("draw.hidden_layer", number=i + 1, count=len(h)) for i, h in enumerate(prediction.hidden)]
         st.caption(t("draw.inside_mlp"))
-        show_figure(
-            figures.mlp_figure(prediction.hidden, prediction.outputs, titles, t("draw.output_layer"),
-                               t("draw.neuron_label"), activation, t("draw.class_label")),
-            width="stretch", config=CHART, key="draw.mlp",
+        later.place(
+            lambda: figures.mlp_figure(prediction.hidden, prediction.outputs, titles, t("draw.output_layer"),
+                                       t("draw.neuron_label"), activation, t("draw.class_label")),
+            config=CHART, key="draw.mlp",
         )
     if isinstance(model, DigitCNN):
         st.caption(t("draw.inside_cnn"))
         for name, maps in prediction.feature_maps.items():
             count, height, width = maps.shape
             title = t("draw.feature_maps_title", layer=name, count=count, height=height, width=width)
-            figure = figures.feature_maps_figure(maps, title, t("draw.map_label"), activation, columns=16,
-                                                 height=MAP_HEIGHTS[name])
-            show_figure(figure, width="stretch", config=CHART, key=f"draw.maps.{name}")
-        show_grad_cam(model, prediction, tensor)
+            later.place(lambda maps=maps, title=title, name=name: figures.feature_maps_figure(
+                maps, title, t("draw.map_label"), activation, columns=16, height=MAP_HEIGHTS[name],
+            ), config=CHART, key=f"draw.maps.{name}")
+        show_grad_cam(model, prediction, tensor, later)
     if not isinstance(model, DigitCNN):
         st.caption(t("draw.gradcam_cnn_only"))
     if not prediction.hidden and not isinstance(model, DigitCNN):
         st.info(t("draw.inside_unknown"))
 
 
-def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -> None:
+def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray, later: LaterFigures) -> None:
     st.markdown(f"**{t('draw.gradcam_title', digit=prediction.top)}**")
     layer_column, relu_column = st.columns([1, 2])
     layer = layer_column.segmented_control(t("draw.gradcam_layer"), list(model.gradcam_layers), default="conv2",
@@ -345,12 +344,12 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray) -
     relu = relu_column.toggle(t("draw.gradcam_relu"), True, key="draw.gradcam_relu", help=t("draw.gradcam_relu_help"))
     cam = grad_cam(model, tensor, prediction.top, layer, relu=relu)
     rows, cols = cam.resolution
-    show_figure(
-        figures.gradcam_figure(tensor, cam.upsampled, cam.coarse,
-                               t("draw.gradcam_overlay", digit=prediction.top),
-                               t("draw.gradcam_coarse", layer=layer, height=rows, width=cols),
-                               t("draw.gradcam_value"), t("draw.value_label")),
-        width="stretch", config=CHART, key="draw.gradcam",
+    later.place(
+        lambda: figures.gradcam_figure(tensor, cam.upsampled, cam.coarse,
+                                       t("draw.gradcam_overlay", digit=prediction.top),
+                                       t("draw.gradcam_coarse", layer=layer, height=rows, width=cols),
+                                       t("draw.gradcam_value"), t("draw.value_label")),
+        config=CHART, key="draw.gradcam",
     )
     if relu and float(np.max(cam.coarse)) <= 0:
         st.caption(t("draw.gradcam_empty", layer=layer))
@@ -381,6 +380,17 @@ def publish_link(source: str) -> None:
         publish_page_settings(PAGE, skip=("pick", "class", "index"))
 
 
+def publish_link_from_fragment(source: str) -> None:
+    """After a rerun of the fragment alone: the link follows its controls (brush, held-out digit,
+    Grad-CAM), and when it changed the whole page reruns so the sidebar's share link shows it."""
+    if st.session_state.get(FULL_RUN_KEY):
+        return
+    before = published(PAGE)
+    publish_link(source)
+    if published(PAGE) != before:
+        st.rerun()
+
+
 # ---------------------------------------------------------------- the page
 
 st.session_state.setdefault("draw.brush", 20)
@@ -395,43 +405,56 @@ with settings[1]:
     source = source_choice()
 
 steps = step_choice(disabled=source == "held_out")
-input_column, answer_column = st.columns([1, 1], gap="large")
 
-processed: Preprocessed | None = None
-prediction: Prediction | None = None
-tensor, caption, label, held_out_index = None, "", None, None
-with input_column:
-    if source == "drawing":
-        processed, caption = drawing_input(steps)
-    elif source == "upload":
-        processed = upload_input(steps)
-        caption = t("draw.from_upload")
-    else:
-        picked = held_out_input(model_key, model)
-        if picked is not None:
-            held_out_index, tensor, label = picked
-            tensor = tensor.copy()  # the shared split is read-only; this session gets its own copy
-            caption = t("draw.from_held_out")
-            st.caption(t("draw.held_out_steps"))
 
-if processed is not None:
-    tensor = processed.tensor
+@st.fragment
+def digit_and_views(model_key: str, model, source: str, steps: Steps) -> None:
+    """The input, its prediction and every view of it. A stroke, an upload or another held-out digit
+    reruns only this part of the page, and the prediction is sent before the heavier views."""
+    input_column, answer_column = st.columns([1, 1], gap="large")
+    processed: Preprocessed | None = None
+    prediction: Prediction | None = None
+    tensor, caption, label, held_out_index = None, "", None, None
+    with input_column:
+        if source == "drawing":
+            processed, caption = drawing_input(steps)
+        elif source == "upload":
+            processed = upload_input(steps)
+            caption = t("draw.from_upload")
+        else:
+            picked = held_out_input(model_key, model)
+            if picked is not None:
+                held_out_index, tensor, label = picked
+                tensor = tensor.copy()  # the shared split is read-only; this session gets its own copy
+                caption = t("draw.from_held_out")
+                st.caption(t("draw.held_out_steps"))
 
-with answer_column:
-    if processed is not None and processed.blank:
-        st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
-    elif tensor is not None:
-        prediction = safe_predict(model, tensor)
+    if processed is not None:
+        tensor = processed.tensor
+
+    later = LaterFigures()
+    with answer_column:
+        if processed is not None and processed.blank:
+            st.info(t("draw.blank" if source == "drawing" else "draw.upload_blank"), icon=":material/draw:")
+        elif tensor is not None:
+            prediction = safe_predict(model, tensor)
+        if prediction is not None:
+            set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
+                                           held_out_index))
+            show_prediction(prediction, processed.flags if processed is not None else (), caption, label, later)
+            show_tensor(tensor, later)
+
+    if processed is not None and not processed.blank:
+        show_stages(processed, steps, step_accuracy(model_key, model, steps) if prediction is not None else None,
+                    later)
+
     if prediction is not None:
-        set_current_digit(CurrentDigit(tensor, "held_out" if held_out_index is not None else source, label,
-                                       held_out_index))
-        show_prediction(prediction, processed.flags if processed is not None else (), caption, label)
-        show_tensor(tensor)
+        show_inside(model, prediction, tensor, later)
+    later.send()
+    publish_link_from_fragment(source)
 
-if processed is not None and not processed.blank:
-    show_stages(processed, steps, step_accuracy(model_key, model, steps) if prediction is not None else None)
 
-if prediction is not None:
-    show_inside(model, prediction, tensor)
-
+st.session_state[FULL_RUN_KEY] = True
+digit_and_views(model_key, model, source, steps)
+st.session_state[FULL_RUN_KEY] = False
 publish_link(source)

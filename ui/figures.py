@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -15,3 +17,26 @@ def show_figure(figure: go.Figure, **options):
         figure = for_lecture(figure)
     options.setdefault("width", "stretch")
     return st.plotly_chart(figure, **options)
+
+
+class LaterFigures:
+    """Figures placed on the page now, built and sent after everything else in the run.
+
+    The text and widgets around them reach the browser first and are painted while the figures
+    are computed, instead of waiting behind the Plotly work (a live prediction shows at once).
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[object, Callable[[], go.Figure], dict]] = []
+
+    def place(self, build: Callable[[], go.Figure], **options) -> None:
+        """Reserve the figure's place here; `build` runs in send()."""
+        self._pending.append((st.container(), build, options))
+
+    def send(self) -> None:
+        """Build every placed figure, then send them all."""
+        built = [(slot, build(), options) for slot, build, options in self._pending]
+        self._pending.clear()
+        for slot, figure, options in built:
+            with slot:
+                show_figure(figure, **options)
