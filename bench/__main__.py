@@ -47,6 +47,8 @@ def time_interaction(browser: Browser, url: str, interaction: Interaction) -> li
             wait_for_idle(page)
         samples = []
         for repetition in range(interaction.repetitions):
+            if interaction.prepare:
+                interaction.prepare(page, repetition)
             started = time.perf_counter()
             interaction.act(page, repetition)
             interaction.wait_done(page, repetition)

@@ -1,9 +1,11 @@
 """Registered user interactions to time, one module per page.
 
 A module here defines `INTERACTIONS: list[Interaction]`; `python -m bench` finds it. The harness
-opens `url_path` in one browser session, calls `setup` once, then for every repetition i times
-the span from just before `act(page, i)` to the return of `wait_done(page, i)`, which must block
-until the updated result is visible (use Playwright waits, e.g. `expect(...).to_have_text`).
+opens `url_path` in one browser session, calls `setup` once, then for every repetition i calls
+`prepare(page, i)` if given (untimed: what leads up to the action, e.g. drawing a stroke up to its
+end) and times the span from just before `act(page, i)` to the return of `wait_done(page, i)`,
+which must block until the updated result is visible (use Playwright waits, e.g.
+`expect(...).to_have_text`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Interaction:
     wait_done: Callable[[Page, int], None]
     setup: Callable[[Page], None] | None = None
     repetitions: int = 20
+    prepare: Callable[[Page, int], None] | None = None
 
 
 def registered() -> list[Interaction]:

@@ -2,8 +2,9 @@
 
 Each repetition draws one short vertical stroke (the canvas fills with strokes, every one a new
 drawing to predict) and waits for the page to say how many strokes its prediction is for. The
-timed span includes moving the mouse along the stroke (5 moves) and the canvas component's own
-200 ms pause after the pen is lifted before it sends the drawing.
+pen goes down and along the stroke untimed; the timed span starts as the pen is lifted (the end
+of the stroke) and includes the canvas component's own 200 ms pause after the pen is lifted
+before it sends the drawing (a fixed delay in streamlit-drawable-canvas, no option changes it).
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ def canvas_ready(page: Page) -> None:
     canvas.scroll_into_view_if_needed()
 
 
-def stroke(page: Page, repetition: int) -> None:
+def draw_stroke(page: Page, repetition: int) -> None:
+    """Pen down and along a short vertical stroke, still pressed."""
     box = page.locator(CANVAS).bounding_box()
     x = box["x"] + 30 + (repetition % 12) * 20
     top = box["y"] + 50 + (repetition // 12) * 10
     page.mouse.move(x, top)
     page.mouse.down()
     page.mouse.move(x + 2, top + 180, steps=5)
+
+
+def lift_pen(page: Page, repetition: int) -> None:
     page.mouse.up()
 
 
@@ -44,5 +49,6 @@ def prediction_shown(page: Page, repetition: int) -> None:
 
 
 INTERACTIONS = [
-    Interaction("draw: end of stroke → prediction shown", "draw", stroke, prediction_shown, setup=canvas_ready),
+    Interaction("draw: end of stroke → prediction shown", "draw", lift_pen, prediction_shown, setup=canvas_ready,
+                prepare=draw_stroke),
 ]
