@@ -455,6 +455,8 @@ def digit_and_views(model_key: str, model, source: str, steps: Steps) -> None:
 
 
 st.session_state[FULL_RUN_KEY] = True
-digit_and_views(model_key, model, source, steps)
-st.session_state[FULL_RUN_KEY] = False
+try:
+    digit_and_views(model_key, model, source, steps)
+finally:
+    st.session_state[FULL_RUN_KEY] = False
 publish_link(source)
