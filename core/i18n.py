@@ -19,7 +19,8 @@ LTR_RUN = re.compile(rf"[^\s{RTL_LETTERS}](?:[^{RTL_LETTERS}\n]*[^\s{RTL_LETTERS
 FORMULA_MARKS = set("∂‖→←×=≈≤≥±·⊙∇^_‑Σσ∑∞′ᵀ/")
 MARKUP = ("$", "`", "<", "%{", "](")
 EDGE_PUNCTUATION = "-–#*.,:;!?()[]«»\"' "
-LRI, PDI = "\u2066", "\u2069"
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+LATIN = re.compile("[A-Za-z]")
 
 
 @cache
@@ -50,8 +51,17 @@ def translate(language: str, key: str, **params: object) -> str:
     text = catalog(language).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
-    text = text.format(**params) if params else text
-    return isolate_formulas(text) if direction(language) == "rtl" else text
+    if direction(language) != "rtl":
+        return text.format(**params) if params else text
+    text = text.format(**{name: _isolate_value(value) for name, value in params.items()}) if params else text
+    return isolate_formulas(text)
+
+
+def _isolate_value(value: object) -> object:
+    """A value with Latin letters (a parameter name, a layer, an identifier) as its own direction island."""
+    if isinstance(value, str) and LATIN.search(value) and not any(mark in value for mark in (*MARKUP, "\\", "\n")):
+        return f"{FSI}{value}{PDI}"
+    return value
 
 
 def isolate_formulas(text: str) -> str:

@@ -83,3 +83,10 @@ def test_only_right_to_left_languages_get_isolates():
 def test_a_formula_with_commas_inside_brackets_stays_one_isolate():
     text = "שגיאה יחסית = |g − r| / max(|g|, |r|, 10⁻⁸). סוף"
     assert "\u2066= |g − r| / max(|g|, |r|, 10⁻⁸)\u2069. סוף" in i18n.isolate_formulas(text)
+
+
+def test_a_latin_value_inside_right_to_left_text_is_its_own_island():
+    text = i18n.translate("he", "url.problem_unknown", name="foo")
+    assert "\u2068foo\u2069" in text
+    assert "\u2068" not in i18n.translate("he", "url.problem_unknown", name="שלום")
+    assert "\u2068" not in i18n.translate("en", "url.problem_unknown", name="foo")
