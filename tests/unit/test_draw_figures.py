@@ -34,6 +34,19 @@ def test_cnn_prediction_has_every_conv_layers_maps():
     assert result.hidden == [] and 0 <= result.top <= 9
 
 
+def test_cnn_prediction_in_one_pass_matches_the_models_forward():
+    torch.manual_seed(1)
+    model = DigitCNN().eval()
+    image = np.random.default_rng(2).random((28, 28), dtype=np.float32)
+    result = predict(model, image)
+    with torch.no_grad():
+        scores = model(torch.tensor(image).reshape(1, 1, 28, 28))[0].numpy()
+        conv2 = model.feature_maps(torch.tensor(image).reshape(1, 1, 28, 28))["conv2"][0].numpy()
+    np.testing.assert_allclose(result.scores, scores, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(result.feature_maps["conv2"], conv2, rtol=1e-6)
+    np.testing.assert_allclose(result.probabilities, torch.softmax(torch.tensor(scores), 0).numpy(), rtol=1e-5)
+
+
 def test_misclassified_lists_exactly_the_wrong_ones():
     model = MLP([784, 10]).eval()
     images = np.random.default_rng(1).random((50, 28, 28), dtype=np.float32)
@@ -67,7 +80,8 @@ def test_mosaic_tiles_every_map_with_its_number():
     assert tiled.shape == (5, 5)
     np.testing.assert_array_equal(tiled[3:5, 0:2], maps[2])
     assert np.isnan(tiled[2]).all() and np.isnan(tiled[3:, 3:]).all()
-    assert numbers[0, 3] == 1 and numbers[4, 1] == 2
+    assert numbers[0, 3] == 1 and numbers[4, 1] == 2 and numbers[2, 0] == -1
+    assert numbers.dtype == np.int8  # one byte a cell on the wire
 
 
 def test_stages_figure_has_a_panel_per_stage_with_values_on_hover():
@@ -78,6 +92,12 @@ def test_stages_figure_has_a_panel_per_stage_with_values_on_hover():
     assert [trace.xaxis for trace in figure.data] == ["x", "x2", "x3"]
     assert "block of 4" in figure.data[1].hovertemplate and "block" not in figure.data[2].hovertemplate
     assert [a.text for a in figure.layout.annotations] == ["raw", "ink", "input"]
+
+
+def test_feature_maps_travel_as_32_bit_floats_without_hover_on_the_gaps():
+    figure = figures.feature_maps_figure(np.random.default_rng(3).random((4, 5, 5)), "t", "Map", "Activation", 2)
+    trace = figure.data[0]
+    assert np.asarray(trace.z).dtype == np.float32 and trace.hoverongaps is False
 
 
 def test_colour_scales_avoid_the_themes_placeholder_colours():
