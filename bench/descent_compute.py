@@ -2,7 +2,7 @@
 
 Times what the gradient-descent page does for one race of every torch.optim rule: the race itself
 (core.optim_paths.race), building every figure the race tab shows (contour map with playback frames,
-3-D surface, loss, learning rate, distance), and serializing them to JSON as st.plotly_chart does.
+3-D surface, and the loss, learning-rate and distance panels), and serializing them to JSON as st.plotly_chart does.
 The surface grids are cached by the page, so they are built once before timing. A first untimed
 run loads torch.optim's lazily imported modules. Run by hand on an otherwise idle machine; target ≤ 1 s.
 """
@@ -24,6 +24,9 @@ RACERS = tuple(
 )
 TEXT = figures.MapText("w0", "w1", "loss", "loss", "click", "start", "global minimum", "local minimum", "domain",
                        "Play", "Pause", "step", "3-D")
+CURVE_TEXT = figures.RaceCurveText(figures.CurveText("loss", "step", "loss"),
+                                   figures.CurveText("lr", "step", "lr", note="restart"),
+                                   figures.CurveText("d", "step", "d", empty="none"))
 
 
 def one_race(grid_map: surfaces.Grid, grid_3d: surfaces.Grid) -> dict[str, float]:
@@ -35,9 +38,7 @@ def one_race(grid_map: surfaces.Grid, grid_3d: surfaces.Grid) -> dict[str, float
     built = [
         figures.map_figure(surface, grid_map, paths, names, surface.start, TEXT),
         figures.surface_figure(surface, grid_3d, paths, names, TEXT),
-        figures.curves_figure([p.losses for p in paths], names, figures.CurveText("loss", "step", "loss")),
-        figures.schedule_figure(paths, names, figures.CurveText("lr", "step", "lr", note="restart")),
-        figures.curves_figure([p.distances for p in paths], names, figures.CurveText("d", "step", "d"), log_y=True),
+        figures.race_curves_figure(paths, names, CURVE_TEXT),
     ]
     drawn = time.perf_counter()
     sizes = [len(plotly.io.to_json(figure, validate=False)) for figure in built]

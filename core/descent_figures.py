@@ -20,6 +20,7 @@ COLOURS = palette.SERIES
 NUMBERED_POINTS = 10
 ARROWED_STEPS = 5
 MAX_FRAMES = 60
+MARKED_PATH_POINTS = 201
 CLICK_GRID = 41
 MARGIN = 0.12
 
@@ -77,14 +78,17 @@ def _frame_steps(length: int) -> np.ndarray:
     return np.unique(np.linspace(0, length - 1, min(length, MAX_FRAMES)).round().astype(int))
 
 
-def _trail(path: Path, frame_steps: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
-    """The path as drawn at playback step `step`: the frame points so far, then the exact current point."""
+def _trail(path: Path, frame_steps: np.ndarray, step: int) -> np.ndarray:
+    """The indices of the path drawn at playback step `step`: its first points, the frame steps so far, the current."""
     last = min(step, len(path.points) - 1)
-    indices = frame_steps[frame_steps < last].tolist() + [last]
-    if last < NUMBERED_POINTS:
-        indices = list(range(last + 1))
-    chosen = path.points[indices].astype(np.float32)
-    return chosen[:, 0], chosen[:, 1]
+    first = list(range(min(last + 1, NUMBERED_POINTS)))
+    later = [int(k) for k in frame_steps if NUMBERED_POINTS <= k < last]
+    return np.array(first + later + ([last] if last >= NUMBERED_POINTS else []), dtype=int)
+
+
+def _first_steps(path: Path, step: int) -> np.ndarray:
+    """The numbered first points shown at playback step `step`."""
+    return np.arange(min(step + 1, NUMBERED_POINTS, len(path.points)))
 
 
 def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> list:
@@ -148,21 +152,15 @@ def map_figure(
     longest = max((len(path.points) for path in paths), default=1)
     frame_steps = _frame_steps(longest)
     for index, (path, name) in enumerate(zip(paths, names)):
-        labels = [str(k) for k in range(min(NUMBERED_POINTS, len(path.points)))]
-        traces.append(go.Scatter(
-            x=path.points[:, 0], y=path.points[:, 1], mode="lines+markers+text", name=name, text=labels,
-            textposition="top center", textfont={"color": "white", "size": 11},
-            line={"color": colour(index), "width": 2}, marker={"color": colour(index), "size": 6},
-            customdata=np.column_stack([np.arange(len(path.points)), path.losses]).astype(np.float32),
-            hovertemplate=f"{name}<br>{text.step} %{{customdata[0]}}: (%{{x:.4g}}, %{{y:.4g}})<br>"
-                          f"{text.value} = %{{customdata[1]:.4g}}<extra></extra>",
-        ))
-    path_traces = list(range(first_path_trace, first_path_trace + len(paths)))
+        traces.append(_path_trace(path, name, index, text))
+    for index, (path, name) in enumerate(zip(paths, names)):
+        traces.append(_first_steps_trace(path, name, index))
+    animated = list(range(first_path_trace, len(traces)))
     figure = go.Figure(traces)
     figure.frames = [
-        go.Frame(name=str(step), traces=path_traces, _validate=False,
-                 data=[go.Scatter(x=trail[0], y=trail[1], _validate=False)
-                       for trail in (_trail(path, frame_steps, step) for path in paths)])
+        go.Frame(name=str(step), traces=animated, _validate=False,
+                 data=[_frame_trace(path.points[_trail(path, frame_steps, step)]) for path in paths]
+                 + [_frame_trace(path.points[_first_steps(path, step)]) for path in paths])
         for step in frame_steps.tolist()
     ]
     x_range, y_range = _axis_ranges(surface)
@@ -170,7 +168,6 @@ def map_figure(
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
                      line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
     figure.update_layout(
-        annotations=_arrows(surface, paths),
         height=height, margin={"l": 50, "r": 10, "t": 50, "b": 120},
         xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "constrain": "domain"},
         yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "constrain": "domain",
@@ -182,17 +179,35 @@ def map_figure(
     return figure
 
 
-def _arrows(surface: Surface, paths: Sequence[Path]) -> list[dict]:
-    """Arrows along the first steps of every path (inside the domain)."""
-    arrows = []
-    for index, path in enumerate(paths):
-        for k in range(min(ARROWED_STEPS, len(path.points) - 1)):
-            (x0, y0), (x1, y1) = path.points[k], path.points[k + 1]
-            if surface.contains((x0, y0)) and surface.contains((x1, y1)) and (x0, y0) != (x1, y1):
-                arrows.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
-                               "ayref": "y", "text": "", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
-                               "arrowwidth": 2, "arrowcolor": colour(index)})
-    return arrows
+def _path_trace(path: Path, name: str, index: int, text: MapText) -> go.Scatter:
+    """The whole path of one optimizer; long paths are drawn as a line without a marker per step."""
+    mode = "lines+markers" if len(path.points) <= MARKED_PATH_POINTS else "lines"
+    return go.Scatter(
+        x=path.points[:, 0], y=path.points[:, 1], mode=mode, name=name, legendgroup=name,
+        line={"color": colour(index), "width": 2}, marker={"color": colour(index), "size": 6},
+        customdata=np.column_stack([np.arange(len(path.points)), path.losses]).astype(np.float32),
+        hovertemplate=f"{name}<br>{text.step} %{{customdata[0]}}: (%{{x:.4g}}, %{{y:.4g}})<br>"
+                      f"{text.value} = %{{customdata[1]:.4g}}<extra></extra>",
+    )
+
+
+def _first_steps_trace(path: Path, name: str, index: int) -> go.Scatter:
+    """The first points of a path, numbered, with an arrowhead along each of the first steps."""
+    count = min(NUMBERED_POINTS, len(path.points))
+    arrowed = [1 <= k <= ARROWED_STEPS for k in range(count)]
+    return go.Scatter(
+        x=path.points[:count, 0], y=path.points[:count, 1], mode="markers+text", name=name, legendgroup=name,
+        showlegend=False, hoverinfo="skip", text=[str(k) for k in range(count)], textposition="top center",
+        textfont={"color": "white", "size": 11},
+        marker={"color": colour(index), "symbol": ["arrow" if arrow else "circle" for arrow in arrowed],
+                "size": [14 if arrow else 7 for arrow in arrowed], "angleref": "previous",
+                "line": {"color": "white", "width": 1}},
+    )
+
+
+def _frame_trace(points: np.ndarray) -> go.Scatter:
+    chosen = points.astype(np.float32)
+    return go.Scatter(x=chosen[:, 0], y=chosen[:, 1], _validate=False)
 
 
 def _play_buttons(text: MapText) -> dict:
@@ -254,38 +269,50 @@ def surface_figure(
     return figure
 
 
-def curves_figure(
-    series: Sequence[np.ndarray | None], names: Sequence[str], text: CurveText, log_y: bool = False,
-    height: int = 320,
+@dataclass(frozen=True)
+class RaceCurveText:
+    """Translated strings of the three race curves: loss, learning rate (with the restart note), distance."""
+
+    loss: CurveText
+    lr: CurveText
+    distance: CurveText
+
+
+def race_curves_figure(
+    paths: Sequence[Path], names: Sequence[str], text: RaceCurveText, height: int = 340
 ) -> go.Figure:
-    """One line per optimizer against the step number (loss, learning rate or distance)."""
-    figure = go.Figure()
-    for index, (values, name) in enumerate(zip(series, names)):
-        if values is None or len(values) == 0:
-            continue
-        shown = np.where(values > 0, values, np.nan) if log_y else values
-        figure.add_trace(go.Scatter(x=np.arange(len(values)), y=shown, mode="lines", name=name,
-                                    line={"color": colour(index), "width": 2},
-                                    hovertemplate=f"{name}<br>{text.x_title} %{{x}}: %{{y:.4g}}<extra></extra>"))
-    if not figure.data and text.empty:
-        figure.add_annotation(text=text.empty, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    figure.update_layout(
-        height=height, margin={"l": 60, "r": 10, "t": 40, "b": 30}, title={"text": text.title},
-        xaxis={"title": {"text": text.x_title}},
-        yaxis={"title": {"text": text.y_title}, "type": "log" if log_y else "linear"},
-        legend={"orientation": "h", "y": -0.3}, hovermode="x unified",
-    )
-    return figure
+    """Loss, the learning rate as it really ran, and the distance to the nearest minimum, side by side per step.
 
-
-def schedule_figure(paths: Sequence[Path], names: Sequence[str], text: CurveText, height: int = 320) -> go.Figure:
-    """The learning rate each optimizer really used at each step; SequentialLR's restart marked where it happens."""
-    figure = curves_figure([path.lrs for path in paths], names, text, height=height)
-    figure.update_traces(mode="lines+markers", marker={"size": 4})
+    One figure with three panels and one legend: the browser draws one chart instead of three. SequentialLR's
+    restart is marked where it happens; the distance panel says so when the surface has no known minimum.
+    """
+    panels = (text.loss, text.lr, text.distance)
+    figure = make_subplots(rows=1, cols=3, subplot_titles=[panel.title for panel in panels],
+                           horizontal_spacing=0.07)
+    series = ([path.losses for path in paths], [path.lrs for path in paths], [path.distances for path in paths])
+    for column, (panel, values_per_path) in enumerate(zip(panels, series), start=1):
+        log_y = column == 3
+        for index, (values, name) in enumerate(zip(values_per_path, names)):
+            if values is None or len(values) == 0:
+                continue
+            shown = np.where(values > 0, values, np.nan) if log_y else values
+            figure.add_trace(go.Scatter(
+                x=np.arange(len(values)), y=shown, mode="lines+markers" if column == 2 else "lines", name=name,
+                legendgroup=name, showlegend=column == 1, line={"color": colour(index), "width": 2},
+                marker={"size": 4}, hovertemplate=f"{name}<br>{panel.x_title} %{{x}}: %{{y:.4g}}<extra></extra>",
+            ), row=1, col=column)
+        if not any(values is not None and len(values) for values in values_per_path) and panel.empty:
+            figure.add_annotation(text=panel.empty, showarrow=False, xref=f"x{column} domain",
+                                  yref=f"y{column} domain", x=0.5, y=0.5)
+        figure.update_xaxes(title_text=panel.x_title, row=1, col=column)
+        figure.update_yaxes(title_text=panel.y_title, type="log" if log_y else "linear", row=1, col=column)
     for index, path in enumerate(paths):
         if path.settings.schedule == "warmup_decay" and len(path.lrs) > WARMUP_EPOCHS:
-            figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], text=text.note, showarrow=True,
-                                  arrowhead=2, arrowcolor=colour(index), font={"color": colour(index)}, ax=60, ay=-40)
+            figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], xref="x2", yref="y2",
+                                  text=text.lr.note, showarrow=True, arrowhead=2, arrowcolor=colour(index),
+                                  font={"color": colour(index)}, ax=60, ay=-40)
+    figure.update_layout(height=height, margin={"l": 60, "r": 10, "t": 40, "b": 40}, hovermode="x unified",
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.28, "yanchor": "top"})
     return figure
 
 

@@ -15,7 +15,7 @@ from ui.i18n import t
 from ui.page_params import DESCENT_DEFAULT_KINDS as DEFAULT_KINDS
 from ui.page_params import DESCENT_MAX_RACERS as MAX_RACERS
 from ui.page_params import racer_bindings
-from ui.page_url import publish_page_settings, restore_page_settings
+from ui.page_url import publish_page_settings, published, restore_page_settings
 
 PAGE = "descent"
 GRID_RESOLUTION = 120
@@ -23,7 +23,9 @@ SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
 MAP_KEY = "descent_map"
-CURVE_HEIGHT = 300
+RACE_FOR_RESTARTS = "descent_race_for_restarts"
+FULL_RUN_KEY = "descent_full_run"  # True while the whole page runs, False when only the race tab reruns
+CURVE_HEIGHT = 360
 
 
 # --- state and callbacks ------------------------------------------------------------------------------------------
@@ -120,6 +122,24 @@ def entered_lr(index: int) -> float | None:
     lr = st.session_state.get(racer_key(index, "lr"))
     suggested = optim.suggested_lr(st.session_state["descent_surface"], st.session_state[racer_key(index, "kind")])
     return None if lr == suggested else lr
+
+
+def publish_link() -> None:
+    key = st.session_state["descent_surface"]
+    condition = st.session_state.get("descent_condition", surfaces.DEFAULT_CONDITION) if key == "bowl" else (
+        surfaces.DEFAULT_CONDITION)
+    publish_page_settings(PAGE, *link_values(surfaces.build_surface(key, condition)))
+
+
+def publish_link_from_fragment() -> None:
+    """After a rerun of the race tab alone: the link follows its controls, and when it changed the whole page
+    reruns so the sidebar's share link shows it."""
+    if st.session_state.get(FULL_RUN_KEY):
+        return
+    before = published(PAGE)
+    publish_link()
+    if published(PAGE) != before:
+        st.rerun()
 
 
 def link_values(surface: surfaces.Surface) -> tuple[dict, tuple[str, ...]]:
@@ -291,18 +311,21 @@ def map_text() -> figures.MapText:
     )
 
 
-# --- page ---------------------------------------------------------------------------------------------------------
+def curve_text() -> figures.RaceCurveText:
+    step = t("descent.fig.step")
+    return figures.RaceCurveText(
+        loss=figures.CurveText(t("descent.fig.loss_title"), step, t("descent.fig.loss")),
+        lr=figures.CurveText(t("descent.fig.lr_title"), step, t("descent.fig.lr"), note=t("descent.fig.restart_note")),
+        distance=figures.CurveText(t("descent.fig.distance_title"), step, t("descent.fig.distance"),
+                                   empty=t("descent.fig.no_minimum")),
+    )
 
-init_state()
-restore_page_settings(PAGE, restore_link)
-st.title(t("descent.title"))
-st.markdown(t("descent.intro"))
 
-race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
-    [t("descent.tab.race"), t("descent.tab.course"), t("descent.tab.lesson"), t("descent.tab.restarts")]
-)
+# --- race tab -----------------------------------------------------------------------------------------------------
 
-with race_tab:
+@st.fragment
+def show_race() -> None:
+    """The race tab: its controls, the race and its figures rerun on their own when one of its controls changes."""
     st.button(t("descent.load_course"), on_click=load_course_experiment, icon=":material/school:",
               help=t("descent.load_course_help"), key="descent_load_course")
     surface_column, start_column, run_column = st.columns([1.2, 1, 1.3])
@@ -371,25 +394,29 @@ with race_tab:
         else:
             show_figure(surface_chart(request, tuple(names), text), width="stretch",
                             config={"displaylogo": False})
-        step_label = t("descent.fig.step")
-        loss_column, lr_column, distance_column = st.columns(3)
-        with loss_column:
-            show_figure(figures.curves_figure(
-                [path.losses for path in paths], names,
-                figures.CurveText(t("descent.fig.loss_title"), step_label, t("descent.fig.loss")),
-                height=CURVE_HEIGHT), width="stretch")
-        with lr_column:
-            show_figure(figures.schedule_figure(
-                paths, names, figures.CurveText(t("descent.fig.lr_title"), step_label, t("descent.fig.lr"),
-                                                note=t("descent.fig.restart_note")), height=CURVE_HEIGHT),
-                width="stretch")
-        with distance_column:
-            show_figure(figures.curves_figure(
-                [path.distances for path in paths], names,
-                figures.CurveText(t("descent.fig.distance_title"), step_label, t("descent.fig.distance"),
-                                  empty=t("descent.fig.no_minimum")), log_y=True, height=CURVE_HEIGHT),
-                width="stretch")
+        show_figure(figures.race_curves_figure(paths, names, curve_text(), height=CURVE_HEIGHT), width="stretch")
         st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
+    st.session_state[RACE_FOR_RESTARTS] = (surface_key, float(condition), racers[0], run, bool(problems))
+    publish_link_from_fragment()
+
+
+# --- page ---------------------------------------------------------------------------------------------------------
+
+init_state()
+restore_page_settings(PAGE, restore_link)
+st.title(t("descent.title"))
+st.markdown(t("descent.intro"))
+
+race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
+    [t("descent.tab.race"), t("descent.tab.course"), t("descent.tab.lesson"), t("descent.tab.restarts")]
+)
+
+with race_tab:
+    st.session_state[FULL_RUN_KEY] = True
+    try:
+        show_race()
+    finally:
+        st.session_state[FULL_RUN_KEY] = False
 
 with course_tab:
     st.markdown(t("descent.course_intro"))
@@ -429,18 +456,21 @@ with restarts_tab:
     st.markdown(t("descent.restarts_intro"))
     restart_count = st.slider(t("descent.restart_count"), 2, 200, 30, key="descent_restart_count")
     restart_seed = st.number_input(t("descent.restart_seed"), 0, 10_000, 0, key="descent_restart_seed")
-    first = racers[0]
-    st.caption(t("descent.restarts_uses", name=racer_name(0, first), steps=run.steps))
     if st.button(t("descent.run_restarts"), key="descent_run_restarts", icon=":material/casino:"):
-        if problems:
+        surface_key, condition, first, run, blocked = st.session_state[RACE_FOR_RESTARTS]
+        if blocked:
             st.error(t("descent.restarts_blocked"), icon=":material/error:")
         else:
             st.session_state[RESTARTS] = (
-                surface_key, condition,
-                optim.random_restarts(surface, first, restart_count, run, seed=int(restart_seed)),
+                surface_key, condition, racer_name(0, first), run.steps,
+                optim.random_restarts(surfaces.build_surface(surface_key, condition), first, restart_count, run,
+                                      seed=int(restart_seed)),
             )
-    if RESTARTS in st.session_state:
-        restart_key, restart_condition, result = st.session_state[RESTARTS]
+    if RESTARTS not in st.session_state:
+        st.caption(t("descent.restarts_first_racer"))
+    else:
+        restart_key, restart_condition, restart_name, restart_steps, result = st.session_state[RESTARTS]
+        st.caption(t("descent.restarts_uses", name=restart_name, steps=restart_steps))
         restart_surface = surfaces.build_surface(restart_key, restart_condition)
         best = restart_surface.global_minimum
         gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
@@ -459,4 +489,4 @@ with restarts_tab:
             figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
             width="stretch")
 
-publish_page_settings(PAGE, *link_values(surface))
+publish_link()

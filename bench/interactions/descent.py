@@ -2,10 +2,10 @@
 
 The page opens on the eggholder with three optimizers (SGD lr 1, momentum, Adam) and 100 steps. Each
 repetition presses → or ← on the first optimizer's learning-rate slider (lr 1 ↔ 2 on the log scale) and
-waits until the race's four figures (the map and the three curves; the 1-D lesson's chart is the
-fifth on the page) show the optimizer's new name, "1: SGD, lr 2" or
-"1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and three
-curve figures, sent and drawn by Plotly in the browser.
+waits until both of the race's figures (the map, and the loss, learning-rate and distance panels; the
+1-D lesson's chart is the third on the page) show the optimizer's new name, "1: SGD, lr 2" or
+"1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and the
+curves figure, sent and drawn by Plotly in the browser.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from bench.interactions import Interaction
 from core.i18n import translate
 
 CHARTS = '[data-testid="stPlotlyChart"]'
-FIGURES = 4
-CHARTS_ON_PAGE = 5
+FIGURES = 2
+CHARTS_ON_PAGE = 3
 
 
 def page_ready(page: Page) -> None:

@@ -1,5 +1,7 @@
 """Figure builders of the gradient-descent page: playback frames, the click layer, log colours, curves."""
 
+import dataclasses
+
 import numpy as np
 import plotly.io
 import pytest
@@ -25,16 +27,24 @@ def test_map_has_a_click_layer_every_path_and_playback_frames():
     click_layer = figure.data[1]
     assert click_layer.mode == "markers" and len(click_layer.x) == figures.CLICK_GRID**2
     assert min(click_layer.x) == -2.0 and max(click_layer.y) == 3.0
-    path_traces = [trace for trace in figure.data if trace.name in ("a", "b")]
+    path_traces = [trace for trace in figure.data if trace.name in ("a", "b") and trace.showlegend is not False]
     assert [len(trace.x) for trace in path_traces] == [301, 301]
+    assert all(trace.mode == "lines" for trace in path_traces)  # no marker per step on long paths
+    first_steps = [trace for trace in figure.data if trace.name in ("a", "b") and trace.showlegend is False]
+    assert [list(trace.text) for trace in first_steps] == [[str(k) for k in range(figures.NUMBERED_POINTS)]] * 2
+    assert list(first_steps[0].marker.symbol[:figures.ARROWED_STEPS + 2]) == ["circle"] + ["arrow"] * 5 + ["circle"]
     assert 1 < len(figure.frames) <= figures.MAX_FRAMES
     assert figure.frames[-1].name == "300"
     last = figure.frames[-1]
     np.testing.assert_allclose([last.data[0].x[-1], last.data[0].y[-1]], paths[0].points[-1], rtol=1e-6)
-    assert all(len(frame.data) == 2 for frame in figure.frames)
+    assert all(len(frame.data) == 4 for frame in figure.frames)
+    # every frame keeps the numbered first points exactly, so their arrows and numbers stay in place
+    middle = figure.frames[len(figure.frames) // 2]
+    np.testing.assert_allclose(middle.data[0].x[:figures.NUMBERED_POINTS],
+                               paths[0].points[:figures.NUMBERED_POINTS, 0], rtol=1e-6)
+    assert len(figure.frames[0].data[2].x) == 1 and len(last.data[2].x) == figures.NUMBERED_POINTS
     assert list(figure.layout.sliders[0].steps[-1].args[0]) == ["300"]
     assert figure.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
-    assert len(figure.layout.annotations) <= 2 * figures.ARROWED_STEPS
     plotly.io.to_json(figure, validate=False)
 
 
@@ -56,14 +66,24 @@ def test_log_colours_label_the_real_values():
     assert figures.colour_values(surfaces.eggholder(), grid.z)[1] == {}
 
 
-def test_schedule_figure_marks_the_sequential_restart_and_curves_skip_missing_distances():
+def test_race_curves_mark_the_sequential_restart_and_skip_missing_distances():
     surface = surfaces.himmelblau()
     paths = race(surface, 20)
-    schedule = figures.schedule_figure(paths, ["a", "b"], figures.CurveText("lr", "step", "lr", note="restart"))
-    assert [annotation.text for annotation in schedule.layout.annotations] == ["restart"]
-    assert schedule.layout.annotations[0].x == optim.WARMUP_EPOCHS
-    empty = figures.curves_figure([None], ["a"], figures.CurveText("d", "step", "d", empty="none"), log_y=True)
-    assert not empty.data and empty.layout.annotations[0].text == "none"
+    text = figures.RaceCurveText(figures.CurveText("loss", "step", "loss"),
+                                 figures.CurveText("lr", "step", "lr", note="restart"),
+                                 figures.CurveText("d", "step", "d", empty="none"))
+    curves = figures.race_curves_figure(paths, ["a", "b"], text)
+    assert [trace.name for trace in curves.data] == ["a", "b"] * 3
+    assert [trace.showlegend for trace in curves.data] == [True, True] + [False] * 4
+    assert [trace.xaxis for trace in curves.data] == ["x", "x", "x2", "x2", "x3", "x3"]
+    np.testing.assert_allclose(curves.data[2].y, paths[0].lrs)
+    restarts = [annotation for annotation in curves.layout.annotations if annotation.text == "restart"]
+    assert len(restarts) == 1 and restarts[0].x == optim.WARMUP_EPOCHS and restarts[0].xref == "x2"
+    assert curves.layout.yaxis3.type == "log"
+    no_minimum = [dataclasses.replace(optim.course_experiment(False), distances=None)]
+    empty = figures.race_curves_figure(no_minimum, ["a"], text)
+    assert [trace.xaxis for trace in empty.data] == ["x", "x2"]
+    assert any(annotation.text == "none" for annotation in empty.layout.annotations)
 
 
 def test_parabola_and_surface_figures():
