@@ -6,6 +6,12 @@ waits until both of the race's figures (the map, and the loss, learning-rate and
 1-D lesson's chart is the third on the page) show the optimizer's new name, "1: SGD, lr 2" or
 "1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and the
 curves figure, sent and drawn by Plotly in the browser.
+
+The wait looks for the name among each figure's legend entries (Plotly's `text.legendtext`) with
+`Locator.wait_for`. It used `expect(chart).to_contain_text(name)`, whose every failed poll walks the
+whole page on the browser's main thread (the chart's text, then an accessibility snapshot of the
+page for the error message): a CPU profile showed that walk taking ~400 ms of main-thread time per
+repetition on this page, delaying the very drawing it waited for.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from bench.interactions import Interaction
 from core.i18n import translate
 
 CHARTS = '[data-testid="stPlotlyChart"]'
+LEGEND_ENTRY = "text.legendtext"
 FIGURES = 2
 CHARTS_ON_PAGE = 3
 
@@ -23,7 +30,8 @@ CHARTS_ON_PAGE = 3
 def page_ready(page: Page) -> None:
     """The page as the harness opened it (ui.serve gives deep links the app's navigation)."""
     expect(page.locator(CHARTS)).to_have_count(CHARTS_ON_PAGE, timeout=30_000)
-    expect(page.locator(CHARTS).first).to_contain_text("1: SGD, lr 1", timeout=30_000)
+    expect(page.locator(CHARTS).first.locator(LEGEND_ENTRY).filter(has_text="1: SGD, lr 1").first).to_be_visible(
+        timeout=30_000)
     page.get_by_role("slider", name=translate("en", "descent.lr")).first.focus()
 
 
@@ -34,7 +42,8 @@ def step_learning_rate(page: Page, repetition: int) -> None:
 def every_figure_updated(page: Page, repetition: int) -> None:
     name = "1: SGD, lr 2" if repetition % 2 == 0 else "1: SGD, lr 1"
     for index in range(FIGURES):
-        expect(page.locator(CHARTS).nth(index)).to_contain_text(name, timeout=30_000)
+        legend = page.locator(CHARTS).nth(index).locator(LEGEND_ENTRY)
+        legend.filter(has_text=name).first.wait_for(state="visible", timeout=30_000)
 
 
 INTERACTIONS = [

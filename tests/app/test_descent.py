@@ -30,7 +30,8 @@ def app():
 
 def test_default_race_shows_map_curves_and_summary(app):
     assert app.title[0].value == tr("descent.title")
-    assert len(app.get("plotly_chart")) >= 5
+    # the map, the loss / learning-rate / distance panels in one figure, and the 1-D lesson
+    assert len(app.get("plotly_chart")) == 3
     rows = summary(app)
     assert len(rows) == 3
     assert all(row[tr("descent.col.steps")] == 100 for row in rows)
@@ -172,6 +173,10 @@ def test_lesson_steps_and_random_restarts(app):
     assert_clean(app)
     app.slider(key="descent_restart_count").set_value(20).run()
     app.number_input(key="descent_restart_seed").set_value(3).run()
+    assert any(c.value == tr("descent.restarts_first_racer") for c in app.caption)
+    app.select_slider(key=racer(0, "lr")).set_value(2.0).run()
     app.button(key="descent_run_restarts").click().run()
     assert_clean(app)
     assert any("best found at" in s.value for s in app.success)
+    # the run used the race tab's first optimizer as it is now, and says so
+    assert any(c.value == tr("descent.restarts_uses", name="1: SGD, lr 2", steps=100) for c in app.caption)
