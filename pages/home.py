@@ -23,7 +23,7 @@ else:
 
 st.subheader(t("home.scenes_title"))
 st.caption(t("home.scenes_intro"))
-scene_columns = st.columns(3)
+scene_columns = st.columns(2)  # scene titles are long: two to a row keeps them whole
 for index, scene in enumerate(SCENES):
     with scene_columns[index % len(scene_columns)].container(border=True):
         st.page_link(PAGE_PATHS[scene.page], label=t(scene.title_key), icon=scene.icon, query_params=scene.query)
