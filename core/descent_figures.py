@@ -168,7 +168,7 @@ def map_figure(
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
                      line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
     figure.update_layout(
-        height=height, margin={"l": 50, "r": 10, "t": 50, "b": 120},
+        height=height, margin={"l": 50, "r": 110, "t": 50, "b": 120},  # room for the colour bar: no second layout pass
         xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "constrain": "domain"},
         yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "constrain": "domain",
                "scaleanchor": "x", "scaleratio": 1},
@@ -192,7 +192,8 @@ def _path_trace(path: Path, name: str, index: int, text: MapText) -> go.Scatter:
 
 
 def _first_steps_trace(path: Path, name: str, index: int) -> go.Scatter:
-    """The first points of a path, numbered, with an arrowhead along each of the first steps."""
+    """The first points of a path, numbered, with an arrowhead along each of the first steps (point 0 is the start,
+    drawn by the start marker)."""
     count = min(NUMBERED_POINTS, len(path.points))
     arrowed = [1 <= k <= ARROWED_STEPS for k in range(count)]
     return go.Scatter(
@@ -200,8 +201,8 @@ def _first_steps_trace(path: Path, name: str, index: int) -> go.Scatter:
         showlegend=False, hoverinfo="skip", text=[str(k) for k in range(count)], textposition="top center",
         textfont={"color": "white", "size": 11},
         marker={"color": colour(index), "symbol": ["arrow" if arrow else "circle" for arrow in arrowed],
-                "size": [14 if arrow else 7 for arrow in arrowed], "angleref": "previous",
-                "line": {"color": "white", "width": 1}},
+                "size": [0] + [12 if arrow else 7 for arrow in arrowed[1:]], "angleref": "previous",
+                "line": {"color": "white", "width": 0.5}},
     )
 
 
@@ -311,7 +312,7 @@ def race_curves_figure(
             figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], xref="x2", yref="y2",
                                   text=text.lr.note, showarrow=True, arrowhead=2, arrowcolor=colour(index),
                                   font={"color": colour(index)}, ax=60, ay=-40)
-    figure.update_layout(height=height, margin={"l": 60, "r": 10, "t": 40, "b": 40}, hovermode="x unified",
+    figure.update_layout(height=height, margin={"l": 60, "r": 10, "t": 40, "b": 110}, hovermode="x unified",
                          legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.28, "yanchor": "top"})
     return figure
 
