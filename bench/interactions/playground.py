@@ -15,9 +15,14 @@ def step_epoch(page: Page, repetition: int) -> None:
     page.get_by_role("button", name="Step: one epoch").click()
 
 
+EPOCH_SHOWN = """(epoch) => Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+    .some(metric => metric.innerText.startsWith("Epoch")
+        && metric.querySelector('[data-testid="stMetricValue"]').innerText.trim() === epoch)"""
+
+
 def epoch_shown(page: Page, repetition: int) -> None:
-    value = page.get_by_test_id("stMetric").filter(has_text="Epoch").get_by_test_id("stMetricValue")
-    expect(value).to_have_text(str(repetition + 1), timeout=30_000)
+    """The epoch counter shows the new epoch (checked on every animation frame, as the floor is)."""
+    page.wait_for_function(EPOCH_SHOWN, arg=str(repetition + 1), polling="raf", timeout=30_000)
 
 
 INTERACTIONS = [
