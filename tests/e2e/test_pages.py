@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.scenes import SCENES
 from tests.e2e.conftest import assert_no_exception_box, open_page, screenshot
 from ui.navigation import FEATURE_PAGES, HOME
 
@@ -16,7 +17,10 @@ def test_page_opens_cleanly(page, app_url, entry):
     screenshot(page, entry.url_path)
 
 
-def test_home_links_every_page(page, app_url):
+def test_home_links_every_page_and_every_scene(page, app_url):
     open_page(page, app_url)
-    links = page.locator('[data-testid="stPageLink-NavLink"]')
-    assert links.count() == len(FEATURE_PAGES)
+    targets = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]').evaluate_all(
+        "links => links.map(link => new URL(link.href).pathname.replace(/^\\//, '') + new URL(link.href).search)"
+    )
+    assert sorted(target for target in targets if "?" not in target) == sorted(e.url_path for e in FEATURE_PAGES)
+    assert sorted(target for target in targets if "?" in target) == sorted(scene.link() for scene in SCENES)
