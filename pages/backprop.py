@@ -864,8 +864,12 @@ def activation_explorer() -> None:
 
 def restore_link(values: dict) -> None:
     """Rebuild the lesson a link names: preset (and exercise seed), heads, learning rate, digit,
-    then replay its training cycles and go to its step."""
+    then replay its training cycles and go to its step. The session's own lesson stays when the link
+    names it (back from another page: hand-edited weights and inputs are kept)."""
     source = values["source"]
+    existing = st.session_state.get(LESSON_KEY)
+    if existing is not None and existing.source == source and same_lesson(existing, values):
+        return
     if source == "exercise":
         seed = values["seed"]
         preset = bp.exercise_net() if seed is None else bp.exercise_net_random(seed)
@@ -888,6 +892,11 @@ def restore_link(values: dict) -> None:
         restore_digit(lesson, values["digit"], values["target"])
     st.session_state[LESSON_KEY] = lesson
     replay(lesson, values["cycle"], values["step"])
+
+
+def same_lesson(lesson: Lesson, values: dict) -> bool:
+    carried, _ = link_values(lesson)
+    return all(values[key] == value for key, value in carried.items())
 
 
 def restore_digit(lesson: Lesson, index: int, target: int | None) -> None:

@@ -4,8 +4,8 @@ read_page_query parses a query this session did not write itself (a link just op
 unknown parameters are noted for the URL notice and the values wait for the page. app.py calls it
 before any page runs (the home page has no settings of its own), and the page again through
 restore_page_settings once its own defaults exist (its widgets pick the values up); the page
-calls publish_page_settings at its end. A query without page settings
-(the sidebar's page links drop them) leaves the student's settings as they are.
+calls publish_page_settings at its end. A query without page settings (the sidebar's page links
+drop them) brings back the settings this session last had on the page.
 """
 
 from __future__ import annotations
@@ -36,10 +36,15 @@ def published(page: str) -> dict[str, str] | None:
 
 
 def read_page_query(page: str) -> None:
-    """Parse a query for `page` that this session did not write; note bad ones, drop unknown keys."""
-    query = page_query()
-    if not query or query == published(page):
+    """Parse a query for `page` that this session did not write; note bad ones, drop unknown keys.
+
+    A query without any (a sidebar link back to the page) brings back what this session last wrote
+    for the page: Streamlit forgets the values of widgets a page switch took off the screen.
+    """
+    query, last = page_query(), published(page)
+    if query == last or not (query or last):
         return
+    query = query or last
     bindings = page_bindings(page)
     known = {binding.key for binding in bindings}
     values, problems = parse_query(query, [binding.param for binding in bindings])

@@ -229,6 +229,40 @@ def test_returning_to_a_page_without_parameters_keeps_its_settings():
     assert not notice(app)
 
 
+def switch_through_home(app: AppTest, page: str) -> AppTest:
+    """Go to the home page and back with the sidebar's links (they carry no page settings)."""
+    for path in ("pages/home.py", f"pages/{page}.py"):
+        app.query_params.clear()
+        app.switch_page(path).run()
+    return app
+
+
+@pytest.mark.parametrize(("page", "query", "widget", "key", "value"), [
+    ("descent", {"steps": "40", "surface": "rosenbrock"}, "slider", "descent_steps", 40),
+    ("attack", {"eps": "0.3", "attack": "pgd"}, "slider", "attack_eps", 0.3),
+    ("playground", {"act": "relu", "layers": "2"}, "selectbox", "pg_activation", "relu"),
+    ("draw", {"source": "held_out", "class": "4"}, "selectbox", "draw.held_out_class", 4),
+])
+def test_coming_back_from_another_page_brings_the_settings_back(page, query, widget, key, value):
+    app = open_link(page, **query)
+    link = dict(app.query_params)
+    switch_through_home(app, page)
+    assert_clean(app)
+    assert getattr(app, widget)(key=key).value == value
+    assert dict(app.query_params) == link
+    assert not notice(app)
+
+
+def test_coming_back_to_forward_backward_keeps_the_lesson_itself():
+    app = open_link("backprop", source="exercise", seed="3")
+    app.button(key="bp_next").click().run()
+    lesson = app.session_state["bp_lesson"]
+    switch_through_home(app, "backprop")
+    assert app.session_state["bp_lesson"] is lesson
+    assert app.selectbox(key="bp_source").value == "exercise"
+    assert dict(app.query_params) == {"source": "exercise", "seed": "3", "step": "1"}
+
+
 def test_lecture_mode_and_page_settings_share_the_url():
     app = open_link("attack", lecture="1", eps="0.2")
     assert_clean(app)

@@ -44,6 +44,12 @@ def test_a_link_brings_its_settings_and_a_change_rewrites_it(page, app_url):
     expect(page).to_have_url(re.compile(r"/descent\?.*steps=41"))
     assert "opt2=adam" in page.url and "lr2=0.5" in page.url and "seed=3" in page.url
 
+    for title in (en("nav.home"), en("nav.descent")):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        wait_for_idle(page)
+    expect(steps_slider(page)).to_have_value("41")
+    expect(page).to_have_url(re.compile(r"/descent\?.*steps=41"))
+
     page.get_by_test_id("stSidebar").get_by_role("button", name=en("share.button")).click()
     link = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
     expect(link).to_contain_text("/descent?")
