@@ -51,7 +51,7 @@ def read_page_query(page: str) -> None:
     if known & set(query):
         st.session_state[PENDING_KEY] = {page: values}
     note_problems(problems)
-    for key in query:
+    for key in page_query():
         if key not in known:
             del st.query_params[key]
 
