@@ -15,7 +15,7 @@ from ui.i18n import t
 from ui.page_params import DESCENT_DEFAULT_KINDS as DEFAULT_KINDS
 from ui.page_params import DESCENT_MAX_RACERS as MAX_RACERS
 from ui.page_params import racer_bindings
-from ui.page_url import publish_page_settings, published, restore_page_settings
+from ui.page_url import publish_page_settings, restore_page_settings
 
 PAGE = "descent"
 GRID_RESOLUTION = 120
@@ -24,7 +24,6 @@ LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
 MAP_KEY = "descent_map"
 RACE_FOR_RESTARTS = "descent_race_for_restarts"
-FULL_RUN_KEY = "descent_full_run"  # True while the whole page runs, False when only the race tab reruns
 CURVE_HEIGHT = 360
 
 
@@ -129,17 +128,6 @@ def publish_link() -> None:
     condition = st.session_state.get("descent_condition", surfaces.DEFAULT_CONDITION) if key == "bowl" else (
         surfaces.DEFAULT_CONDITION)
     publish_page_settings(PAGE, *link_values(surfaces.build_surface(key, condition)))
-
-
-def publish_link_from_fragment() -> None:
-    """After a rerun of the race tab alone: the link follows its controls, and when it changed the whole page
-    reruns so the sidebar's share link shows it."""
-    if st.session_state.get(FULL_RUN_KEY):
-        return
-    before = published(PAGE)
-    publish_link()
-    if published(PAGE) != before:
-        st.rerun()
 
 
 def link_values(surface: surfaces.Surface) -> tuple[dict, tuple[str, ...]]:
@@ -323,9 +311,8 @@ def curve_text() -> figures.RaceCurveText:
 
 # --- race tab -----------------------------------------------------------------------------------------------------
 
-@st.fragment
 def show_race() -> None:
-    """The race tab: its controls, the race and its figures rerun on their own when one of its controls changes."""
+    """The race tab: its controls, the race and its figures."""
     st.button(t("descent.load_course"), on_click=load_course_experiment, icon=":material/school:",
               help=t("descent.load_course_help"), key="descent_load_course")
     surface_column, start_column, run_column = st.columns([1.2, 1, 1.3])
@@ -397,7 +384,6 @@ def show_race() -> None:
         show_figure(figures.race_curves_figure(paths, names, curve_text(), height=CURVE_HEIGHT), width="stretch")
         st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
     st.session_state[RACE_FOR_RESTARTS] = (surface_key, float(condition), racers[0], run, bool(problems))
-    publish_link_from_fragment()
 
 
 # --- page ---------------------------------------------------------------------------------------------------------
@@ -412,11 +398,7 @@ race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
 )
 
 with race_tab:
-    st.session_state[FULL_RUN_KEY] = True
-    try:
-        show_race()
-    finally:
-        st.session_state[FULL_RUN_KEY] = False
+    show_race()
 
 with course_tab:
     st.markdown(t("descent.course_intro"))
