@@ -7,16 +7,38 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from core import i18n
 from core.figure_style import for_lecture
 from ui.app_settings import lecture_mode
+from ui.i18n import current_language
+
+MODEBAR_KEYS = (
+    "zoom", "pan", "box_select", "lasso_select", "zoom_in", "zoom_out", "autoscale", "reset_axes", "download_png",
+    "download", "spikes", "closest", "compare", "orbit", "turntable", "reset_camera", "reset_camera_last",
+    "reset_view", "double_click", "snapshot_taking", "snapshot_ok", "snapshot_failed",
+)
 
 
 def show_figure(figure: go.Figure, **options):
-    """st.plotly_chart(figure, **options), styled for projection in lecture mode; returns its selection state."""
+    """st.plotly_chart(figure, **options), styled for projection in lecture mode, with Plotly's own tooltips in
+    the session's language; returns its selection state."""
     if lecture_mode():
         figure = for_lecture(figure)
     options.setdefault("width", "stretch")
+    options["config"] = {**options.get("config", {}), **plotly_locale(current_language())}
     return st.plotly_chart(figure, **options)
+
+
+def plotly_locale(language: str) -> dict:
+    """Plotly config that puts its tool-bar tooltips and messages into language (nothing for English)."""
+    if language == i18n.DEFAULT_LANGUAGE:
+        return {}
+    english, own = i18n.DEFAULT_LANGUAGE, language
+    dictionary = {
+        i18n.translate(english, f"figure.modebar.{key}"): i18n.translate(own, f"figure.modebar.{key}")
+        for key in MODEBAR_KEYS
+    }
+    return {"locale": language, "locales": {language: {"dictionary": dictionary}}}
 
 
 class LaterFigures:
