@@ -33,23 +33,24 @@ HOVER = t("attack.hover_pixel")
 
 
 @st.cache_resource(show_spinner=False)
-def curve_store() -> tuple[dict[str, attacks.RobustnessCurves], threading.Lock]:
-    """Robustness curves by model: computed once per process, then shared read-only by every session."""
+def shared_results() -> tuple[dict[tuple, object], threading.Lock]:
+    """The page's long computations (robustness curves, detector rates) keyed by what they depend on:
+    computed once per process with a progress bar, then shared read-only by every session."""
     return {}, threading.Lock()
 
 
 def robustness_curves() -> dict[str, attacks.RobustnessCurves]:
     """Accuracy against ε for the standard and robust CNN on the 2,000 held-out digits, with a progress bar
     the first time (all cores work on it: it is the one long computation of the page)."""
-    store, lock = curve_store()
-    if all(key in store for key in CURVE_MODELS):
-        return {key: store[key] for key in CURVE_MODELS}
+    store, lock = shared_results()
+    if all(("curves", key) in store for key in CURVE_MODELS):
+        return {key: store["curves", key] for key in CURVE_MODELS}
     bar = st.progress(0.0, text=t("attack.curves_computing"))
     split = digit_split()
     total = len(attacks.CURVE_EPSILONS)
     with lock, torch_threads(all_cores()):
         for index, key in enumerate(CURVE_MODELS):
-            if key in store:
+            if ("curves", key) in store:
                 continue
 
             def report(fraction: float, index: int = index, key: str = key) -> None:
@@ -57,23 +58,28 @@ def robustness_curves() -> dict[str, attacks.RobustnessCurves]:
                              text=t("attack.curves_progress", model=model_name(key), done=round(fraction * total),
                                     total=total))
 
-            store[key] = attacks.robustness_curves(shipped_model(key), split.test_images, split.test_labels,
-                                                   progress=report)
+            store["curves", key] = attacks.robustness_curves(shipped_model(key), split.test_images,
+                                                             split.test_labels, progress=report)
     bar.empty()
-    return {key: store[key] for key in CURVE_MODELS}
+    return {key: store["curves", key] for key in CURVE_MODELS}
 
 
 def detector_evaluation(model_key: str, bits: int, median_size: int, eps: float) -> attacks.DetectorEvaluation:
-    """The detector's rates on the held-out digits, measured with a progress bar (a few seconds)."""
-    split = digit_split()
-    bar = st.progress(0.0, text=t("attack.rates_computing"))
-    with torch_threads(all_cores()):
-        evaluation = attacks.evaluate_detector(
-            shipped_model(model_key), split.test_images, split.test_labels, bits, median_size, eps,
-            progress=lambda fraction: bar.progress(fraction, text=t("attack.rates_computing")),
-        )
-    bar.empty()
-    return evaluation
+    """The detector's rates on the held-out digits, measured with a progress bar (a few seconds) the first
+    time any session asks for these settings."""
+    store, lock = shared_results()
+    key = ("detector", model_key, bits, median_size, eps)
+    if key not in store:
+        split = digit_split()
+        bar = st.progress(0.0, text=t("attack.rates_computing"))
+        with lock, torch_threads(all_cores()):
+            if key not in store:
+                store[key] = attacks.evaluate_detector(
+                    shipped_model(model_key), split.test_images, split.test_labels, bits, median_size, eps,
+                    progress=lambda fraction: bar.progress(fraction, text=t("attack.rates_computing")),
+                )
+        bar.empty()
+    return store[key]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

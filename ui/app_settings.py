@@ -105,7 +105,8 @@ def lecture_mode() -> bool:
 def lecture_requested_by_url() -> bool:
     """Whether the URL asks for lecture mode (read before the page is set up, to start with the sidebar closed)."""
     try:
-        return bool(Param("lecture", False, "bool").parse(st.query_params.get("lecture", "0")))
+        lecture = next(param for param in app_params() if param.key == "lecture")
+        return bool(lecture.parse(st.query_params.get("lecture", "0")))
     except ValueError:
         return False
 
