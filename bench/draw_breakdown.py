@@ -2,9 +2,8 @@
 
 Run by hand like `python -m bench` (never as a timed test). Every time is read on the page's own
 clock, from the pen being lifted:
-  canvas pause      pen lifted → the drawing leaves the browser (the canvas component waits
-                    200 ms after the last change before it sends; no option of
-                    streamlit-drawable-canvas 0.13.0 shortens it)
+  canvas pause      pen lifted → the drawing leaves the browser (the canvas component would wait
+                    200 ms; ui.canvas presses its "send now" button at pen-up)
   server            the drawing sent → the first message of the rerun back
   to prediction     that first message → the prediction's caption in the page
   paint             the caption in the page → the next frame painted

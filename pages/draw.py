@@ -13,6 +13,7 @@ from core.models import SHIPPED_MODELS, DigitCNN
 from core.prediction import Prediction, misclassified, predict
 from core.preprocess import Preprocessed, Steps, UploadError, preprocess_drawing, preprocess_upload
 from core.url_state import Problem
+from ui.canvas import send_strokes_on_pen_up
 from ui.figures import LaterFigures
 from ui.i18n import t
 from ui.page_url import note_problems, publish_page_settings, published, restore_page_settings
@@ -157,6 +158,7 @@ def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
     brush = st.session_state.get("draw.brush", 20)
     st.markdown(f"**{t('draw.canvas_label')}**")
     rgba, strokes, stale = canvas_drawing(brush)
+    send_strokes_on_pen_up()
     undo_column, clear_column = st.columns(2)
     undo_column.button(t("draw.undo"), on_click=undo_stroke, icon=":material/undo:", width="stretch",
                        disabled=strokes == 0, key="draw.undo")

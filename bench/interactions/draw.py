@@ -3,8 +3,8 @@
 Each repetition draws one short vertical stroke (the canvas fills with strokes, every one a new
 drawing to predict) and waits for the page to say how many strokes its prediction is for. The
 pen goes down and along the stroke untimed; the timed span starts as the pen is lifted (the end
-of the stroke) and includes the canvas component's own 200 ms pause after the pen is lifted
-before it sends the drawing (a fixed delay in streamlit-drawable-canvas, no option changes it).
+of the stroke). The page sends the drawing at pen-up (ui.canvas) instead of after the canvas
+component's own 200 ms pause.
 """
 
 from __future__ import annotations

@@ -42,6 +42,23 @@ def mouse_stroke(page: Page, stroke: Stroke, steps_per_segment: int = 6) -> None
     page.mouse.up()
 
 
+COUNT_SENDS = """() => {
+  window.__sends = 0;
+  document.addEventListener("click", event => {
+    if (event.composedPath()[0].title === "Update the app with this drawing") window.__sends += 1;
+  }, true);
+}"""
+
+
+def count_pen_up_sends(page: Page) -> None:
+    """From now on, count the presses of the canvas's own "send now" button (ui.canvas presses it at pen-up)."""
+    page.evaluate(COUNT_SENDS)
+
+
+def pen_up_sends(page: Page) -> int:
+    return page.evaluate("window.__sends")
+
+
 def wait_for_strokes(page: Page, count: int) -> None:
     expect(page.get_by_text(f"strokes so far: {count}.", exact=False)).to_be_visible(timeout=20_000)
     wait_for_idle(page)
@@ -75,9 +92,12 @@ def draw(page: Page, strokes: list[Stroke]) -> None:
 def test_digits_drawn_with_the_mouse_are_read_right(page, app_url):
     open_draw_page(page, app_url)
     expect(page.get_by_text("The canvas is empty")).to_be_visible()
+    count_pen_up_sends(page)
     for name, strokes, digit in [("one", ONE, "1"), ("seven", SEVEN, "7"), ("zero", ZERO, "0"), ("four", FOUR, "4")]:
+        page.evaluate("window.__sends = 0")
         draw(page, strokes)
         assert predicted_digit(page) == digit, name
+        assert pen_up_sends(page) == len(strokes), "each lifted pen sends the drawing at once"
         assert page.get_by_text("From drawing to network input").is_visible()
         assert_no_exception_box(page)
         screenshot(page, f"draw_{name}")
@@ -99,6 +119,7 @@ def test_touch_drawing_works(browser, app_url):
     try:
         open_draw_page(page, app_url)
         x0, y0 = canvas_origin(page)
+        count_pen_up_sends(page)
         session = context.new_cdp_session(page)
         points = [(x0 + x, y0 + y) for x, y in SEVEN[0]]
         path = [points[0]]
@@ -109,6 +130,7 @@ def test_touch_drawing_works(browser, app_url):
         session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         wait_for_strokes(page, 1)
         assert predicted_digit(page) == "7"
+        assert pen_up_sends(page) == 1, "a lifted finger sends the drawing at once"
         screenshot(page, "draw_touch")
     finally:
         context.close()
