@@ -3,8 +3,8 @@
 Times what the gradient-descent page does for one race of every torch.optim rule: the race itself
 (core.optim_paths.race), building every figure the race tab shows (contour map with playback frames,
 3-D surface, and the loss, learning-rate and distance panels), and serializing them to JSON as st.plotly_chart does.
-The surface grids are cached by the page, so they are built once before timing. A first untimed
-run loads torch.optim's lazily imported modules. Run by hand on an otherwise idle machine; target ≤ 1 s.
+The surface grids and the map's contour picture are cached by the page, so they are built once before timing.
+A first untimed run loads torch.optim's lazily imported modules. Run by hand on an otherwise idle machine; target ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from core import descent_figures as figures
 from core import optim_paths as optim
 from core import surfaces
 
+MAP_GRID_RESOLUTION = 300  # as pages/descent.py samples them
+SURFACE_GRID_RESOLUTION = 90
 RACERS = tuple(
     optim.OptimizerSettings(kind=kind, lr=optim.suggested_lr("eggholder", kind)) for kind in optim.OPTIMIZER_KINDS
 )
@@ -29,14 +31,14 @@ CURVE_TEXT = figures.RaceCurveText(figures.CurveText("loss", "step", "loss"),
                                    figures.CurveText("d", "step", "d", empty="none"))
 
 
-def one_race(grid_map: surfaces.Grid, grid_3d: surfaces.Grid) -> dict[str, float]:
+def one_race(background: figures.MapBackground, grid_3d: surfaces.Grid) -> dict[str, float]:
     surface = surfaces.eggholder()
     names = [settings.kind for settings in RACERS]
     started = time.perf_counter()
     paths = optim.race(surface, RACERS, surface.start, optim.RunSettings(steps=1000))
     computed = time.perf_counter()
     built = [
-        figures.map_figure(surface, grid_map, paths, names, surface.start, TEXT),
+        figures.map_figure(surface, background, paths, names, surface.start, TEXT),
         figures.surface_figure(surface, grid_3d, paths, names, TEXT),
         figures.race_curves_figure(paths, names, CURVE_TEXT),
     ]
@@ -53,9 +55,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repetitions", type=int, default=5)
     args = parser.parse_args(argv)
     surface = surfaces.eggholder()
-    grid_map, grid_3d = surfaces.sample_grid(surface, 160), surfaces.sample_grid(surface, 90)
-    one_race(grid_map, grid_3d)
-    runs = [one_race(grid_map, grid_3d) for _ in range(args.repetitions)]
+    background = figures.map_background(surface, surfaces.sample_grid(surface, MAP_GRID_RESOLUTION))
+    grid_3d = surfaces.sample_grid(surface, SURFACE_GRID_RESOLUTION)
+    one_race(background, grid_3d)
+    runs = [one_race(background, grid_3d) for _ in range(args.repetitions)]
     print(f"6 optimizers × 1,000 steps on the eggholder, {args.repetitions} runs (median, min, max in seconds):")
     for part in ("compute", "figures", "json", "total"):
         values = [run[part] for run in runs]

@@ -5,11 +5,17 @@ Every visible string arrives already translated (the `text` arguments); nothing 
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from plotly.colors import get_colorscale, hex_to_rgb
 from plotly.subplots import make_subplots
 
 from core import palette
@@ -23,6 +29,11 @@ MAX_FRAMES = 60
 MARKED_PATH_POINTS = 201
 CLICK_GRID = 41
 MARGIN = 0.12
+COLOUR_SCALE = get_colorscale("Viridis")
+CONTOUR_LEVELS = 30
+CONTOUR_LINE_MIX = 0.35  # a contour line is white mixed 35 % into the colour beneath it
+LINE_SUPERSAMPLING = 2  # contour lines are traced on a grid this many times finer, so they are thin and smooth
+IMAGE_QUALITY = 85
 
 
 @dataclass(frozen=True)
@@ -57,15 +68,77 @@ def colour(index: int) -> str:
     return COLOURS[index % len(COLOURS)]
 
 
-def colour_values(surface: Surface, z: np.ndarray) -> tuple[np.ndarray, dict]:
-    """The values to colour by, and colour-bar ticks: log10(f − min + 1) on surfaces that span decades."""
+def colour_values(surface: Surface, z: np.ndarray, floor: float | None = None) -> tuple[np.ndarray, dict]:
+    """The values to colour by, and colour-bar ticks: log10(f − floor + 1) on surfaces that span decades (floor:
+    the lowest value of z unless given)."""
     if not surface.log_colours:
         return z, {}
-    floor = float(np.nanmin(z))
-    shifted = np.log10(z - floor + 1.0)
+    floor = float(np.nanmin(z)) if floor is None else floor
+    shifted = np.log10(np.maximum(z - floor, 0.0) + 1.0)
     top = float(np.nanmax(shifted))
     ticks = np.arange(0.0, np.ceil(top) + 1.0)
     return shifted, {"tickvals": ticks.tolist(), "ticktext": [f"{floor + 10**tick - 1:.3g}" for tick in ticks]}
+
+
+@dataclass(frozen=True)
+class MapBackground:
+    """What the map shows of a surface whatever the race: its coloured contour picture (a WebP data URL), the range
+    of colour values the picture spans with the colour-bar ticks, and a grid of points with their loss for hover
+    and clicks."""
+
+    image: str
+    colour_low: float
+    colour_high: float
+    ticks: dict
+    points: np.ndarray
+    losses: np.ndarray
+    colours: np.ndarray
+
+
+def map_background(surface: Surface, grid: Grid) -> MapBackground:
+    """The surface's contour picture drawn from a fine grid: colours as Plotly's contour heatmap colouring, and white
+    lines between CONTOUR_LEVELS equal colour bands (one image the browser only has to paint)."""
+    shown, ticks = colour_values(surface, grid.z)
+    finite = np.isfinite(shown)
+    low, high = (float(shown[finite].min()), float(shown[finite].max())) if finite.any() else (0.0, 1.0)
+    unit = np.clip((np.where(finite, shown, low) - low) / max(high - low, 1e-12), 0.0, 1.0)
+    fine = F.interpolate(torch.from_numpy(unit)[None, None], scale_factor=LINE_SUPERSAMPLING, mode="bilinear",
+                         align_corners=True)[0, 0].numpy()
+    rgb = _colour_table()[np.rint(fine * 255).astype(int)]
+    band = np.minimum(np.floor(fine * CONTOUR_LEVELS), CONTOUR_LEVELS - 1)
+    line = np.zeros(band.shape, dtype=bool)
+    line[:, 1:] |= band[:, 1:] != band[:, :-1]
+    line[1:, :] |= band[1:, :] != band[:-1, :]
+    rgb[line] = rgb[line] * (1 - CONTOUR_LINE_MIX) + 255 * CONTOUR_LINE_MIX
+    known = F.interpolate(torch.from_numpy(finite.astype(np.float64))[None, None], scale_factor=LINE_SUPERSAMPLING,
+                          mode="nearest")[0, 0].numpy() > 0
+    rgba = np.dstack([rgb, np.where(known, 255.0, 0.0)])
+    picture = Image.fromarray(np.rint(rgba[::-1]).astype(np.uint8), mode="RGBA")  # image rows run top to bottom
+    encoded = io.BytesIO()
+    picture.save(encoded, format="WEBP", quality=IMAGE_QUALITY)
+    points, losses = _click_points(surface)
+    colours, _ = colour_values(surface, losses, floor=float(np.nanmin(grid.z)))
+    return MapBackground(image="data:image/webp;base64," + base64.b64encode(encoded.getvalue()).decode("ascii"),
+                         colour_low=low, colour_high=high, ticks=ticks, points=points, losses=losses,
+                         colours=np.clip(colours, low, high))
+
+
+def _colour_table() -> np.ndarray:
+    """COLOUR_SCALE as 256 RGB rows, interpolated between its stops as Plotly does."""
+    stops = np.array([stop for stop, _ in COLOUR_SCALE])
+    colours = np.array([hex_to_rgb(colour) for _, colour in COLOUR_SCALE], dtype=np.float64)
+    at = np.linspace(0.0, 1.0, 256)
+    return np.column_stack([np.interp(at, stops, colours[:, channel]) for channel in range(3)])
+
+
+def _click_points(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
+    """A CLICK_GRID × CLICK_GRID grid of points over the domain (n, 2), and the loss at each."""
+    (x_low, x_high), (y_low, y_high) = surface.domain
+    xs, ys = np.meshgrid(np.linspace(x_low, x_high, CLICK_GRID), np.linspace(y_low, y_high, CLICK_GRID))
+    points = np.column_stack([xs.ravel(), ys.ravel()]).round(6)
+    with torch.no_grad():
+        losses = surface(torch.from_numpy(points)).numpy()
+    return points, losses
 
 
 def _axis_ranges(surface: Surface) -> tuple[list[float], list[float]]:
@@ -113,36 +186,34 @@ def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> l
     return traces
 
 
-def _contour(surface: Surface, grid: Grid, text: MapText) -> go.Contour:
-    shown, ticks = colour_values(surface, grid.z)
-    value = "%{customdata:.4g}" if surface.log_colours else "%{z:.4g}"
-    return go.Contour(
-        x=grid.x.astype(np.float32), y=grid.y.astype(np.float32), z=shown.astype(np.float32),
-        customdata=grid.z.astype(np.float32) if surface.log_colours else None, colorscale="Viridis", ncontours=30,
-        contours={"coloring": "heatmap", "showlines": True}, line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-        colorbar={"title": {"text": text.colour_title}, **ticks}, name=text.value, showlegend=False,
-        hovertemplate=f"({text.x_title} %{{x:.3f}}, {text.y_title} %{{y:.3f}})<br>{text.value} = {value}"
-                      "<extra></extra>",
-    )
-
-
-def _click_layer(surface: Surface, text: MapText) -> go.Scatter:
-    """An invisible grid of points over the map: a click on the map lands on one of them (contours take no clicks)."""
+def _background_image(surface: Surface, background: MapBackground) -> dict:
+    """The contour picture as a layout image under the data, stretched over the domain."""
     (x_low, x_high), (y_low, y_high) = surface.domain
-    xs, ys = np.meshgrid(np.linspace(x_low, x_high, CLICK_GRID), np.linspace(y_low, y_high, CLICK_GRID))
+    return {"source": background.image, "xref": "x", "yref": "y", "x": x_low, "y": y_high, "sizex": x_high - x_low,
+            "sizey": y_high - y_low, "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below"}
+
+
+def _value_layer(background: MapBackground, text: MapText, hint: str | None) -> go.Scatter:
+    """An invisible grid of points over the map that carries the colour bar and the loss on hover; a click on the
+    map lands on one of them (hint: what a click does). Only one of its markers is drawn (marker.maxdisplayed):
+    hover and clicks find every point from the data, so a grid of thousands costs the browser almost nothing."""
+    value_hover = f"({text.x_title} %{{x:.4g}}, {text.y_title} %{{y:.4g}})<br>{text.value} = %{{customdata:.4g}}"
     return go.Scatter(
-        x=xs.ravel().round(6), y=ys.ravel().round(6), mode="markers", name=text.click_hint, showlegend=False,
-        marker={"size": 14, "opacity": 0.0, "color": "white"},
-        hovertemplate=f"{text.click_hint}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+        x=background.points[:, 0], y=background.points[:, 1], customdata=background.losses.astype(np.float32),
+        mode="markers", name=hint or text.value, showlegend=False,
+        marker={"size": 14, "opacity": 0.0, "maxdisplayed": 1, "color": background.colours.astype(np.float32),
+                "colorscale": COLOUR_SCALE, "cmin": background.colour_low, "cmax": background.colour_high,
+                "showscale": True, "colorbar": {"title": {"text": text.colour_title}, **background.ticks}},
+        hovertemplate=value_hover + (f"<br>{hint}" if hint else "") + "<extra></extra>",
     )
 
 
 def map_figure(
-    surface: Surface, grid: Grid, paths: Sequence[Path], names: Sequence[str], start: tuple[float, float],
-    text: MapText, height: int = 780,
+    surface: Surface, background: MapBackground, paths: Sequence[Path], names: Sequence[str],
+    start: tuple[float, float], text: MapText, height: int = 780,
 ) -> go.Figure:
     """The contour map with every path, numbered first points, arrows, the minima, a click layer and playback."""
-    traces: list = [_contour(surface, grid, text), _click_layer(surface, text)]
+    traces: list = [_value_layer(background, text, text.click_hint)]
     traces += _minimum_traces(surface, text)
     traces.append(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name=text.start,
                              marker={"size": 13, "symbol": "circle", "color": "white",
@@ -169,11 +240,12 @@ def map_figure(
                      line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
     figure.update_layout(
         height=height, margin={"l": 50, "r": 110, "t": 50, "b": 120},  # room for the colour bar: no second layout pass
-        xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "constrain": "domain"},
-        yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "constrain": "domain",
-               "scaleanchor": "x", "scaleratio": 1},
+        xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "zeroline": False,
+               "constrain": "domain"},
+        yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "zeroline": False,
+               "constrain": "domain", "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.01, "yanchor": "bottom"},
-        hovermode="closest",
+        hovermode="closest", images=[_background_image(surface, background)],
         updatemenus=[_play_buttons(text)], sliders=[_playback_slider(frame_steps, text)],
     )
     return figure
@@ -355,10 +427,10 @@ class RestartText:
     best: str
 
 
-def restarts_figure(surface: Surface, grid: Grid, starts: np.ndarray, ends: np.ndarray, best: tuple[float, float],
-                    text: RestartText, height: int = 560) -> go.Figure:
+def restarts_figure(surface: Surface, background: MapBackground, starts: np.ndarray, ends: np.ndarray,
+                    best: tuple[float, float], text: RestartText, height: int = 560) -> go.Figure:
     """The random starts, where each run ended, and the best end, on the contour map."""
-    figure = go.Figure([_contour(surface, grid, text.map)])
+    figure = go.Figure([_value_layer(background, text.map, hint=None)])
     segments_x = np.column_stack([starts[:, 0], ends[:, 0], np.full(len(starts), np.nan)]).ravel()
     segments_y = np.column_stack([starts[:, 1], ends[:, 1], np.full(len(starts), np.nan)]).ravel()
     figure.add_trace(go.Scatter(x=segments_x, y=segments_y, mode="lines", showlegend=False, hoverinfo="skip",
@@ -376,7 +448,8 @@ def restarts_figure(surface: Surface, grid: Grid, starts: np.ndarray, ends: np.n
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
                      line={"color": "black", "width": 2, "dash": "dot"})
     figure.update_layout(height=height, margin={"l": 60, "r": 20, "t": 30, "b": 40},
-                         xaxis={"title": {"text": text.map.x_title}, "range": x_range},
-                         yaxis={"title": {"text": text.map.y_title}, "range": y_range},
+                         images=[_background_image(surface, background)],
+                         xaxis={"title": {"text": text.map.x_title}, "range": x_range, "zeroline": False},
+                         yaxis={"title": {"text": text.map.y_title}, "range": y_range, "zeroline": False},
                          legend={"orientation": "h", "y": -0.15})
     return figure

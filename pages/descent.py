@@ -18,7 +18,7 @@ from ui.page_params import racer_bindings
 from ui.page_url import publish_page_settings, restore_page_settings
 
 PAGE = "descent"
-GRID_RESOLUTION = 120
+MAP_GRID_RESOLUTION = 300
 SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
@@ -213,13 +213,18 @@ def race_paths(key: str, condition: float, racers: tuple[optim.OptimizerSettings
     return optim.race(surfaces.build_surface(key, condition), racers, start, run)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def map_background(key: str, condition: float) -> figures.MapBackground:
+    grid = surface_grid(key, condition, MAP_GRID_RESOLUTION)
+    return figures.map_background(surfaces.build_surface(key, condition), grid)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def map_chart(request: tuple, names: tuple[str, ...], text: figures.MapText):
     """The contour map of a race (shared read-only: st.plotly_chart only serializes it)."""
     key, condition, _, start, _ = request
     surface = surfaces.build_surface(key, condition)
-    grid = surface_grid(key, condition, GRID_RESOLUTION)
-    return figures.map_figure(surface, grid, race_paths(*request), list(names), start, text)
+    return figures.map_figure(surface, map_background(key, condition), race_paths(*request), list(names), start, text)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -466,7 +471,7 @@ with restarts_tab:
         if outside:
             st.warning(t("descent.restarts_outside", count=outside))
         show_figure(figures.restarts_figure(
-            restart_surface, surface_grid(restart_key, restart_condition, GRID_RESOLUTION), result.starts,
+            restart_surface, map_background(restart_key, restart_condition), result.starts,
             result.ends, result.best_point,
             figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
             width="stretch")

@@ -1,10 +1,15 @@
-"""Figure builders of the gradient-descent page: playback frames, the click layer, log colours, curves."""
+"""Figure builders of the gradient-descent page: playback frames, the click layer, the contour picture, log colours,
+curves."""
 
+import base64
 import dataclasses
+import io
 
 import numpy as np
+import plotly.colors
 import plotly.io
 import pytest
+from PIL import Image
 
 from core import descent_figures as figures
 from core import optim_paths as optim
@@ -20,13 +25,31 @@ def race(surface, steps):
     return optim.race(surface, racers, surface.start, optim.RunSettings(steps=steps))
 
 
+def background(surface, resolution=40):
+    return figures.map_background(surface, surfaces.sample_grid(surface, resolution))
+
+
+def picture(background: figures.MapBackground) -> np.ndarray:
+    header, encoded = background.image.split(",", 1)
+    assert header == "data:image/webp;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"), dtype=float)
+
+
 def test_map_has_a_click_layer_every_path_and_playback_frames():
     surface = surfaces.rosenbrock()
     paths = race(surface, 300)
-    figure = figures.map_figure(surface, surfaces.sample_grid(surface, 40), paths, ["a", "b"], surface.start, TEXT)
-    click_layer = figure.data[1]
+    figure = figures.map_figure(surface, background(surface), paths, ["a", "b"], surface.start, TEXT)
+    click_layer = figure.data[0]
     assert click_layer.mode == "markers" and len(click_layer.x) == figures.CLICK_GRID**2
     assert min(click_layer.x) == -2.0 and max(click_layer.y) == 3.0
+    # hover gives the loss at every grid point; only one invisible marker is drawn, clicks still find every point
+    corner = int(np.argmax((click_layer.x == 1.0) & (click_layer.y == 1.0)))
+    assert click_layer.customdata[corner] == pytest.approx(0.0, abs=1e-9)
+    assert click_layer.customdata[0] == pytest.approx(surface.value((-2.0, -1.0)), rel=1e-6)
+    assert click_layer.marker.maxdisplayed == 1 and click_layer.marker.opacity == 0.0
+    assert click_layer.marker.showscale and float(click_layer.marker.colorbar.ticktext[0]) == pytest.approx(0, abs=0.01)
+    image = figure.layout.images[0]
+    assert (image.x, image.y, image.sizex, image.sizey) == (-2.0, 3.0, 4.0, 4.0) and image.layer == "below"
     path_traces = [trace for trace in figure.data if trace.name in ("a", "b") and trace.showlegend is not False]
     assert [len(trace.x) for trace in path_traces] == [301, 301]
     assert all(trace.mode == "lines" for trace in path_traces)  # no marker per step on long paths
@@ -51,7 +74,7 @@ def test_map_has_a_click_layer_every_path_and_playback_frames():
 def test_short_paths_get_one_frame_per_step():
     surface = surfaces.eggholder()
     paths = [optim.course_experiment(False)]
-    figure = figures.map_figure(surface, surfaces.sample_grid(surface, 30), paths, ["course"], surface.start, TEXT)
+    figure = figures.map_figure(surface, background(surface, 30), paths, ["course"], surface.start, TEXT)
     assert [frame.name for frame in figure.frames] == [str(k) for k in range(11)]
     assert len(figure.frames[3].data[0].x) == 4
 
@@ -64,6 +87,39 @@ def test_log_colours_label_the_real_values():
     assert float(ticks["ticktext"][0]) == pytest.approx(grid.z.min(), rel=1e-3)
     assert float(ticks["ticktext"][2]) == pytest.approx(grid.z.min() + 99, rel=1e-3)
     assert figures.colour_values(surfaces.eggholder(), grid.z)[1] == {}
+
+
+def test_contour_picture_colours_the_surface_and_draws_level_lines():
+    surface = surfaces.quadratic_bowl(1.0)
+    grid = surfaces.sample_grid(surface, 101)
+    shown = background(surface, 101)
+    pixels = picture(shown)
+    assert pixels.shape == (101 * figures.LINE_SUPERSAMPLING, 101 * figures.LINE_SUPERSAMPLING, 3)
+    darkest, brightest = figures.COLOUR_SCALE[0][1], figures.COLOUR_SCALE[-1][1]
+    centre = pixels.shape[0] // 2
+    middle = pixels[centre - 3: centre + 3, centre - 3: centre + 3]
+    np.testing.assert_allclose(middle.mean(axis=(0, 1)), plotly_rgb(darkest), atol=12)  # the bowl's minimum
+    np.testing.assert_allclose(pixels[2, 2], plotly_rgb(brightest), atol=12)  # its highest corner (top left)
+    # the bowl is coloured by log10(f − min + 1): 0 at its minimum, 1 at its corners (f = 9)
+    assert (shown.colour_low, shown.colour_high) == (pytest.approx(0.0), pytest.approx(np.log10(grid.z.max() + 1)))
+    # level lines: along the middle row, brightness jumps up where the colour band changes
+    row = pixels[pixels.shape[0] // 2].sum(axis=1)
+    assert ((row[1:-1] > row[:-2] + 60) & (row[1:-1] > row[2:] + 60)).sum() >= figures.CONTOUR_LEVELS // 2
+
+
+def plotly_rgb(colour: str) -> np.ndarray:
+    return np.array(plotly.colors.hex_to_rgb(colour), dtype=float)
+
+
+def test_restarts_map_shares_the_picture_and_hover_values():
+    surface = surfaces.himmelblau()
+    starts = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ends = np.array([[3.0, 2.0], [3.0, 2.0]])
+    shown = background(surface)
+    figure = figures.restarts_figure(surface, shown, starts, ends, (3.0, 2.0),
+                                     figures.RestartText(TEXT, "starts", "ends", "best"))
+    assert figure.layout.images[0].source == shown.image
+    assert "click" not in figure.data[0].hovertemplate and figure.data[0].customdata is not None
 
 
 def test_race_curves_mark_the_sequential_restart_and_skip_missing_distances():
