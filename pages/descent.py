@@ -25,6 +25,9 @@ RESTARTS = "descent_restarts_result"
 MAP_KEY = "descent_map"
 RACE_FOR_RESTARTS = "descent_race_for_restarts"
 CURVE_HEIGHT = 360
+TAB_KEY = "descent_tab"
+TABS = ("race", "course", "lesson", "restarts")
+KEEP = "page"  # a widget's value outlives the runs it is not drawn in (another tab open, fewer racers)
 
 
 # --- state and callbacks ------------------------------------------------------------------------------------------
@@ -60,6 +63,7 @@ def suggest_lr_for_kind(index: int) -> None:
 
 def load_course_experiment() -> None:
     """The course's run: SGD lr 5 from (300, 135) on the eggholder for 10 steps, without and with decay."""
+    st.session_state[TAB_KEY] = t("descent.tab.race")
     st.session_state["descent_surface"] = "eggholder"
     st.session_state["descent_start_x"], st.session_state["descent_start_y"] = optim.COURSE_START
     st.session_state["descent_steps"] = optim.COURSE_STEPS
@@ -161,31 +165,33 @@ def parse_typed_lr(text: str) -> float | None:
 def racer_controls(index: int) -> tuple[optim.OptimizerSettings, float]:
     """The widgets of one racer; returns its settings and the learning rate as entered (maybe invalid)."""
     key = lambda name: racer_key(index, name)  # noqa: E731
-    kind = st.selectbox(t("descent.optimizer"), optim.OPTIMIZER_KINDS, key=key("kind"),
+    kind = st.selectbox(t("descent.optimizer"), optim.OPTIMIZER_KINDS, key=key("kind"), persist_state=KEEP,
                         format_func=lambda k: t(f"descent.optimizer.{k}"), on_change=suggest_lr_for_kind,
                         args=(index,))
-    lr_slider = st.select_slider(t("descent.lr"), optim.learning_rate_options(), key=key("lr"),
+    lr_slider = st.select_slider(t("descent.lr"), optim.learning_rate_options(), key=key("lr"), persist_state=KEEP,
                                  format_func=lambda v: f"{v:g}", help=t("descent.lr_help"))
-    typed = parse_typed_lr(st.text_input(t("descent.lr_typed"), key=key("lr_typed"),
+    typed = parse_typed_lr(st.text_input(t("descent.lr_typed"), key=key("lr_typed"), persist_state=KEEP,
                                          placeholder=t("descent.lr_typed_placeholder")))
     lr = lr_slider if typed is None else typed
     extra: dict = {}
     if kind in ("momentum", "nesterov"):
-        extra["momentum"] = st.slider(t("descent.momentum"), 0.0, 0.99, step=0.01, key=key("momentum"))
+        extra["momentum"] = st.slider(t("descent.momentum"), 0.0, 0.99, step=0.01, key=key("momentum"),
+                                      persist_state=KEEP)
     if kind == "adam":
-        extra["beta1"] = st.slider(t("descent.beta1"), 0.0, 0.999, step=0.001, key=key("beta1"),
+        extra["beta1"] = st.slider(t("descent.beta1"), 0.0, 0.999, step=0.001, key=key("beta1"), persist_state=KEEP,
                                    format="%.3f")
         extra["beta2"] = st.select_slider(t("descent.beta2"), [0.9, 0.99, 0.995, 0.999, 0.9999], key=key("beta2"),
-                                          help=t("descent.beta2_help"))
+                                          persist_state=KEEP, help=t("descent.beta2_help"))
     if kind == "rmsprop":
-        extra["alpha"] = st.slider(t("descent.alpha"), 0.5, 0.999, step=0.001, key=key("alpha"), format="%.3f")
+        extra["alpha"] = st.slider(t("descent.alpha"), 0.5, 0.999, step=0.001, key=key("alpha"), persist_state=KEEP,
+                                   format="%.3f")
     if kind in ("adam", "rmsprop", "adagrad"):
-        extra["eps"] = 10.0 ** st.slider(t("descent.eps"), -12, -1, key=key("eps_exponent"),
+        extra["eps"] = 10.0 ** st.slider(t("descent.eps"), -12, -1, key=key("eps_exponent"), persist_state=KEEP,
                                          help=t("descent.eps_help"))
-    schedule = st.selectbox(t("descent.schedule"), optim.SCHEDULE_KINDS, key=key("schedule"),
+    schedule = st.selectbox(t("descent.schedule"), optim.SCHEDULE_KINDS, key=key("schedule"), persist_state=KEEP,
                             format_func=lambda s: t(f"descent.schedule.{s}"))
     if schedule == "exponential":
-        extra["gamma"] = st.slider(t("descent.gamma"), 0.5, 1.0, step=0.01, key=key("gamma"))
+        extra["gamma"] = st.slider(t("descent.gamma"), 0.5, 1.0, step=0.01, key=key("gamma"), persist_state=KEEP)
     settings = optim.OptimizerSettings(kind=kind, lr=lr if optim.learning_rate_problem(lr) is None else 1.0,
                                        schedule=schedule, **extra)
     return settings, lr
@@ -323,24 +329,27 @@ def show_race() -> None:
     surface_column, start_column, run_column = st.columns([1.2, 1, 1.3])
     with surface_column:
         surface_key = st.selectbox(t("descent.surface"), surfaces.SURFACE_KEYS, key="descent_surface",
-                                   format_func=lambda k: t(f"descent.surface.{k}"), on_change=use_surface_defaults)
+                                   persist_state=KEEP, format_func=lambda k: t(f"descent.surface.{k}"),
+                                   on_change=use_surface_defaults)
         condition = surfaces.DEFAULT_CONDITION
         if surface_key == "bowl":
             condition = st.slider(t("descent.condition"), 1.0, 100.0, step=1.0, key="descent_condition",
-                                  help=t("descent.condition_help"))
+                                  persist_state=KEEP, help=t("descent.condition_help"))
         st.caption(t(f"descent.surface_note.{surface_key}"))
     surface = surfaces.build_surface(surface_key, condition)
     with start_column:
-        start_x = st.number_input(t("descent.start_x"), key="descent_start_x", format="%.4f")
-        start_y = st.number_input(t("descent.start_y"), key="descent_start_y", format="%.4f")
+        start_x = st.number_input(t("descent.start_x"), key="descent_start_x", persist_state=KEEP, format="%.4f")
+        start_y = st.number_input(t("descent.start_y"), key="descent_start_y", persist_state=KEEP, format="%.4f")
         st.caption(t("descent.start_help"))
     with run_column:
-        steps = st.slider(t("descent.steps"), 1, optim.MAX_STEPS, key="descent_steps")
-        noise = st.slider(t("descent.noise"), 0.0, 20.0, step=0.5, key="descent_noise", help=t("descent.noise_help"))
-        seed = st.number_input(t("descent.seed"), 0, 10_000, step=1, key="descent_seed")
-        project = st.toggle(t("descent.project"), key="descent_project", help=t("descent.project_help"))
+        steps = st.slider(t("descent.steps"), 1, optim.MAX_STEPS, key="descent_steps", persist_state=KEEP)
+        noise = st.slider(t("descent.noise"), 0.0, 20.0, step=0.5, key="descent_noise", persist_state=KEEP,
+                          help=t("descent.noise_help"))
+        seed = st.number_input(t("descent.seed"), 0, 10_000, step=1, key="descent_seed", persist_state=KEEP)
+        project = st.toggle(t("descent.project"), key="descent_project", persist_state=KEEP,
+                            help=t("descent.project_help"))
 
-    racer_count = st.slider(t("descent.racer_count"), 1, MAX_RACERS, key="descent_racer_count")
+    racer_count = st.slider(t("descent.racer_count"), 1, MAX_RACERS, key="descent_racer_count", persist_state=KEEP)
     racers, entered_lrs = [], []
     racer_columns = st.columns(min(racer_count, 3))
     for index in range(racer_count):
@@ -377,8 +386,8 @@ def show_race() -> None:
         if not problems:
             path_messages(shown_surface, paths, names)
         text = map_text()
-        view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", horizontal=True,
-                        format_func=lambda v: t(f"descent.view.{v}"), label_visibility="collapsed")
+        view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", persist_state=KEEP,
+                        horizontal=True, format_func=lambda v: t(f"descent.view.{v}"), label_visibility="collapsed")
         if view == "map":
             show_figure(map_chart(request, tuple(names), text), key=MAP_KEY, on_select=start_from_click,
                             selection_mode="points", width="stretch", config={"displaylogo": False})
@@ -391,21 +400,11 @@ def show_race() -> None:
     st.session_state[RACE_FOR_RESTARTS] = (surface_key, float(condition), racers[0], run, bool(problems))
 
 
-# --- page ---------------------------------------------------------------------------------------------------------
+# --- the other tabs -----------------------------------------------------------------------------------------------
 
-init_state()
-restore_page_settings(PAGE, restore_link)
-st.title(t("descent.title"))
-st.markdown(t("descent.intro"))
 
-race_tab, course_tab, lesson_tab, restarts_tab = st.tabs(
-    [t("descent.tab.race"), t("descent.tab.course"), t("descent.tab.lesson"), t("descent.tab.restarts")]
-)
-
-with race_tab:
-    show_race()
-
-with course_tab:
+def show_course() -> None:
+    """The course tab: the course's experiment, its two paths step by step."""
     st.markdown(t("descent.course_intro"))
     st.code(t("descent.course_code"), language="python")
     plain, decayed = course_paths()
@@ -427,22 +426,28 @@ with course_tab:
     st.button(t("descent.load_course"), on_click=load_course_experiment, key="descent_load_course_2",
               icon=":material/school:")
 
-with lesson_tab:
+
+def show_lesson() -> None:
+    """The one-dimensional lesson: a parabola with four learning rates side by side."""
     st.markdown(t("descent.lesson_intro"))
-    lesson_steps = st.slider(t("descent.lesson_steps"), 1, 30, optim.PARABOLA_STEPS, key="descent_lesson_steps")
+    lesson_steps = st.slider(t("descent.lesson_steps"), 1, 30, optim.PARABOLA_STEPS, key="descent_lesson_steps",
+                             persist_state=KEEP)
     panels = [
         figures.ParabolaPanel(t(f"descent.lesson.{name}", lr=f"{lr:g}", factor=f"{abs(1 - 2 * lr):g}"),
                               optim.parabola_path(lr, steps=lesson_steps))
         for name, lr in zip(("too_small", "right", "too_large", "divergent"), optim.PARABOLA_RATES)
     ]
     show_figure(figures.parabola_figure(panels, t("descent.fig.parabola_x"), t("descent.fig.parabola_y"),
-                                            t("descent.fig.step")), width="stretch")
+                                        t("descent.fig.step")), width="stretch")
     st.markdown(t("descent.lesson_explain"))
 
-with restarts_tab:
+
+def show_restarts() -> None:
+    """Random restarts of the race's first optimizer: N starts, the best end against the global minimum."""
     st.markdown(t("descent.restarts_intro"))
-    restart_count = st.slider(t("descent.restart_count"), 2, 200, 30, key="descent_restart_count")
-    restart_seed = st.number_input(t("descent.restart_seed"), 0, 10_000, 0, key="descent_restart_seed")
+    restart_count = st.slider(t("descent.restart_count"), 2, 200, 30, key="descent_restart_count", persist_state=KEEP)
+    restart_seed = st.number_input(t("descent.restart_seed"), 0, 10_000, 0, key="descent_restart_seed",
+                                   persist_state=KEEP)
     if st.button(t("descent.run_restarts"), key="descent_run_restarts", icon=":material/casino:"):
         surface_key, condition, first, run, blocked = st.session_state[RACE_FOR_RESTARTS]
         if blocked:
@@ -455,25 +460,39 @@ with restarts_tab:
             )
     if RESTARTS not in st.session_state:
         st.caption(t("descent.restarts_first_racer"))
-    else:
-        restart_key, restart_condition, restart_name, restart_steps, result = st.session_state[RESTARTS]
-        st.caption(t("descent.restarts_uses", name=restart_name, steps=restart_steps))
-        restart_surface = surfaces.build_surface(restart_key, restart_condition)
-        best = restart_surface.global_minimum
-        gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
-                                        gap=f"{result.best_loss - best.value:.4f}")
-        st.success(t("descent.restarts_best", surface=t(f"descent.surface.{restart_key}"),
-                     x=f"{result.best_point[0]:.4f}", y=f"{result.best_point[1]:.4f}",
-                     loss=f"{result.best_loss:.4f}") + " " + gap)
-        if result.stopped.any():
-            st.warning(t("descent.restarts_stopped", count=int(result.stopped.sum())))
-        outside = int((~restart_surface.inside(result.ends)).sum())
-        if outside:
-            st.warning(t("descent.restarts_outside", count=outside))
-        show_figure(figures.restarts_figure(
-            restart_surface, map_background(restart_key, restart_condition), result.starts,
-            result.ends, result.best_point,
-            figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
-            width="stretch")
+        return
+    restart_key, restart_condition, restart_name, restart_steps, result = st.session_state[RESTARTS]
+    st.caption(t("descent.restarts_uses", name=restart_name, steps=restart_steps))
+    restart_surface = surfaces.build_surface(restart_key, restart_condition)
+    best = restart_surface.global_minimum
+    gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
+                                    gap=f"{result.best_loss - best.value:.4f}")
+    st.success(t("descent.restarts_best", surface=t(f"descent.surface.{restart_key}"),
+                 x=f"{result.best_point[0]:.4f}", y=f"{result.best_point[1]:.4f}",
+                 loss=f"{result.best_loss:.4f}") + " " + gap)
+    if result.stopped.any():
+        st.warning(t("descent.restarts_stopped", count=int(result.stopped.sum())))
+    outside = int((~restart_surface.inside(result.ends)).sum())
+    if outside:
+        st.warning(t("descent.restarts_outside", count=outside))
+    show_figure(figures.restarts_figure(
+        restart_surface, map_background(restart_key, restart_condition), result.starts, result.ends,
+        result.best_point,
+        figures.RestartText(map_text(), t("descent.fig.starts"), t("descent.fig.ends"), t("descent.fig.best"))),
+        width="stretch")
+
+
+# --- page ---------------------------------------------------------------------------------------------------------
+
+init_state()
+restore_page_settings(PAGE, restore_link)
+st.title(t("descent.title"))
+st.markdown(t("descent.intro"))
+
+tabs = st.tabs([t(f"descent.tab.{name}") for name in TABS], key=TAB_KEY, on_change="rerun")
+for tab, show in zip(tabs, (show_race, show_course, show_lesson, show_restarts)):
+    if tab.open:
+        with tab:
+            show()
 
 publish_link()

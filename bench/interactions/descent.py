@@ -3,7 +3,7 @@
 The page opens on the eggholder with three optimizers (SGD lr 1, momentum, Adam) and 100 steps. Each
 repetition presses → or ← on the first optimizer's learning-rate slider (lr 1 ↔ 2 on the log scale) and
 waits until both of the race's figures (the map, and the loss, learning-rate and distance panels; the
-1-D lesson's chart is the third on the page) show the optimizer's new name, "1: SGD, lr 2" or
+other tabs run only when opened) show the optimizer's new name, "1: SGD, lr 2" or
 "1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and the
 curves figure, sent and drawn by Plotly in the browser.
 
@@ -24,7 +24,7 @@ from core.i18n import translate
 CHARTS = '[data-testid="stPlotlyChart"]'
 LEGEND_ENTRY = "text.legendtext"
 FIGURES = 2
-CHARTS_ON_PAGE = 3
+CHARTS_ON_PAGE = 2
 
 
 def page_ready(page: Page) -> None:

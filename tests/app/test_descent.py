@@ -18,6 +18,12 @@ def racer(index: int, name: str) -> str:
     return f"descent_racer{index}_{name}"
 
 
+def open_tab(app, name: str):
+    """Select a tab as a click does: only the open tab's content runs."""
+    app.session_state["descent_tab"] = tr(f"descent.tab.{name}")
+    return app.run()
+
+
 def summary(app):
     """The race's summary table as a list of row dicts."""
     return app.dataframe[0].value.to_dict("records")
@@ -30,13 +36,28 @@ def app():
 
 def test_default_race_shows_map_curves_and_summary(app):
     assert app.title[0].value == tr("descent.title")
-    # the map, the loss / learning-rate / distance panels in one figure, and the 1-D lesson
-    assert len(app.get("plotly_chart")) == 3
+    # the race tab alone runs: the map, and the loss / learning-rate / distance panels in one figure
+    assert len(app.get("plotly_chart")) == 2
     rows = summary(app)
     assert len(rows) == 3
     assert all(row[tr("descent.col.steps")] == 100 for row in rows)
     assert [tab.label for tab in app.tabs] == [tr("descent.tab.race"), tr("descent.tab.course"),
                                                tr("descent.tab.lesson"), tr("descent.tab.restarts")]
+
+
+def test_other_tabs_keep_the_race_settings(app):
+    app.slider(key="descent_steps").set_value(40).run()
+    app.select_slider(key=racer(0, "lr")).set_value(2.0).run()
+    app.slider(key=racer(1, "momentum")).set_value(0.5).run()
+    for name in ("course", "lesson", "restarts"):
+        open_tab(app, name)
+        assert_clean(app)
+        assert not app.get("plotly_chart") or name == "lesson"
+    open_tab(app, "race")
+    assert app.slider(key="descent_steps").value == 40
+    assert app.select_slider(key=racer(0, "lr")).value == 2.0
+    assert app.slider(key=racer(1, "momentum")).value == 0.5
+    assert summary(app)[0][tr("descent.col.racer")] == "1: SGD, lr 2"
 
 
 def test_course_preset_loads_the_course_run(app):
@@ -51,13 +72,15 @@ def test_course_preset_loads_the_course_run(app):
     rows = summary(app)
     assert len(rows) == 2 and all(row[tr("descent.col.steps")] == 10 for row in rows)
     # the course tab's tables: 11 points each, starting at (300, 135)
-    plain, decayed = app.dataframe[1].value, app.dataframe[2].value
+    open_tab(app, "course")
+    plain, decayed = app.dataframe[0].value, app.dataframe[1].value
     assert len(plain) == 11 and len(decayed) == 11
     assert (plain["w₀"][0], plain["w₁"][0]) == (300.0, 135.0)
     assert plain["w₀"][1] == pytest.approx(296.0009, abs=1e-3)
     assert decayed[tr("descent.col.lr_next")][1] == pytest.approx(4.5)
     app.button(key="descent_load_course_2").click().run()
     assert_clean(app)
+    assert len(summary(app)) == 2  # the course tab's button opens the race it loaded
 
 
 def test_every_surface_runs_and_resets_the_start(app):
@@ -169,12 +192,18 @@ def test_a_diverging_optimizer_is_stopped_and_explained(app):
 
 
 def test_lesson_steps_and_random_restarts(app):
+    open_tab(app, "lesson")
+    assert len(app.get("plotly_chart")) == 1
     app.slider(key="descent_lesson_steps").set_value(20).run()
     assert_clean(app)
+    open_tab(app, "restarts")
     app.slider(key="descent_restart_count").set_value(20).run()
     app.number_input(key="descent_restart_seed").set_value(3).run()
     assert any(c.value == tr("descent.restarts_first_racer") for c in app.caption)
+    open_tab(app, "race")
     app.select_slider(key=racer(0, "lr")).set_value(2.0).run()
+    open_tab(app, "restarts")
+    assert app.slider(key="descent_restart_count").value == 20
     app.button(key="descent_run_restarts").click().run()
     assert_clean(app)
     assert any("best found at" in s.value for s in app.success)
