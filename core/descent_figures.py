@@ -27,13 +27,14 @@ NUMBERED_POINTS = 10
 ARROWED_STEPS = 5
 MAX_FRAMES = 60
 MARKED_PATH_POINTS = 201
+MARKED_RATES = 60  # the learning-rate panel marks every step of short runs only
 CLICK_GRID = 41
 MARGIN = 0.12
 COLOUR_SCALE = get_colorscale("Viridis")
 CONTOUR_LEVELS = 30
 CONTOUR_LINE_MIX = 0.35  # a contour line is white mixed 35 % into the colour beneath it
 LINE_SUPERSAMPLING = 2  # contour lines are traced on a grid this many times finer, so they are thin and smooth
-IMAGE_QUALITY = 85
+IMAGE_QUALITY = 80
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,9 @@ def map_figure(
     animated = list(range(first_path_trace, len(traces)))
     figure = go.Figure(traces)
     figure.frames = [
-        go.Frame(name=str(step), traces=animated, _validate=False,
-                 data=[_frame_trace(path.points[_trail(path, frame_steps, step)]) for path in paths]
-                 + [_frame_trace(path.points[_first_steps(path, step)]) for path in paths])
+        {"name": str(step), "traces": animated,
+         "data": [_frame_trace(path.points[_trail(path, frame_steps, step)]) for path in paths]
+         + [_frame_trace(path.points[_first_steps(path, step)]) for path in paths]}
         for step in frame_steps.tolist()
     ]
     x_range, y_range = _axis_ranges(surface)
@@ -239,7 +240,8 @@ def map_figure(
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,
                      line={"color": "black", "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)")
     figure.update_layout(
-        height=height, margin={"l": 50, "r": 110, "t": 50, "b": 120},  # room for the colour bar: no second layout pass
+        # room for the colour bar and the playback slider: Plotly needs no second layout pass to fit them
+        height=height, margin={"l": 50, "r": 110, "t": 50, "b": 130},
         xaxis={"title": {"text": text.x_title}, "range": x_range, "showgrid": False, "zeroline": False,
                "constrain": "domain"},
         yaxis={"title": {"text": text.y_title}, "range": y_range, "showgrid": False, "zeroline": False,
@@ -278,9 +280,14 @@ def _first_steps_trace(path: Path, name: str, index: int) -> go.Scatter:
     )
 
 
-def _frame_trace(points: np.ndarray) -> go.Scatter:
-    chosen = points.astype(np.float32)
-    return go.Scatter(x=chosen[:, 0], y=chosen[:, 1], _validate=False)
+def _frame_trace(points: np.ndarray) -> dict:
+    """One trace of a playback frame: its points as Plotly typed arrays (no per-array conversion when serialized)."""
+    return {"type": "scatter", "x": _typed_array(points[:, 0]), "y": _typed_array(points[:, 1])}
+
+
+def _typed_array(values: np.ndarray) -> dict:
+    """values as plotly.js's typed-array spec (float32, base64), which plotly.py passes through as it is."""
+    return {"dtype": "f4", "bdata": base64.b64encode(np.ascontiguousarray(values, dtype=np.float32)).decode("ascii")}
 
 
 def _play_buttons(text: MapText) -> dict:
@@ -370,7 +377,8 @@ def race_curves_figure(
                 continue
             shown = np.where(values > 0, values, np.nan) if log_y else values
             figure.add_trace(go.Scatter(
-                x=np.arange(len(values)), y=shown, mode="lines+markers" if column == 2 else "lines", name=name,
+                x=np.arange(len(values)), y=shown, mode="lines+markers" if column == 2 and len(values) <= MARKED_RATES
+                else "lines", name=name,
                 legendgroup=name, showlegend=column == 1, line={"color": colour(index), "width": 2},
                 marker={"size": 4}, hovertemplate=f"{name}<br>{panel.x_title} %{{x}}: %{{y:.4g}}<extra></extra>",
             ), row=1, col=column)
@@ -384,7 +392,8 @@ def race_curves_figure(
             figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], xref="x2", yref="y2",
                                   text=text.lr.note, showarrow=True, arrowhead=2, arrowcolor=colour(index),
                                   font={"color": colour(index)}, ax=60, ay=-40)
-    figure.update_layout(height=height, margin={"l": 60, "r": 10, "t": 40, "b": 110}, hovermode="x unified",
+    # margins that already fit the tick labels: Plotly needs no second layout pass
+    figure.update_layout(height=height, margin={"l": 80, "r": 24, "t": 40, "b": 110}, hovermode="x unified",
                          legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.28, "yanchor": "top"})
     return figure
 

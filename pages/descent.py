@@ -18,7 +18,7 @@ from ui.page_params import racer_bindings
 from ui.page_url import publish_page_settings, restore_page_settings
 
 PAGE = "descent"
-MAP_GRID_RESOLUTION = 300
+MAP_GRID_RESOLUTION = 225
 SURFACE_GRID_RESOLUTION = 90
 LAST_GOOD = "descent_last_good"
 RESTARTS = "descent_restarts_result"
@@ -241,6 +241,12 @@ def surface_chart(request: tuple, names: tuple[str, ...], text: figures.MapText)
     return figures.surface_figure(surface, grid, race_paths(*request), list(names), text)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def curves_chart(request: tuple, names: tuple[str, ...], text: figures.RaceCurveText):
+    """The loss, learning-rate and distance panels of a race (shared read-only, as the map)."""
+    return figures.race_curves_figure(race_paths(*request), list(names), text, height=CURVE_HEIGHT)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def course_paths() -> tuple[optim.Path, optim.Path]:
     return optim.course_experiment(decay=False), optim.course_experiment(decay=True)
@@ -395,7 +401,7 @@ def show_race() -> None:
         else:
             show_figure(surface_chart(request, tuple(names), text), width="stretch",
                             config={"displaylogo": False})
-        show_figure(figures.race_curves_figure(paths, names, curve_text(), height=CURVE_HEIGHT), width="stretch")
+        show_figure(curves_chart(request, tuple(names), curve_text()), width="stretch")
         st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
     st.session_state[RACE_FOR_RESTARTS] = (surface_key, float(condition), racers[0], run, bool(problems))
 

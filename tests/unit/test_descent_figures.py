@@ -35,6 +35,12 @@ def picture(background: figures.MapBackground) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"), dtype=float)
 
 
+def values(array) -> np.ndarray:
+    """A frame's coordinates: plotly.js typed arrays (float32, base64)."""
+    assert array["dtype"] == "f4"
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.float32)
+
+
 def test_map_has_a_click_layer_every_path_and_playback_frames():
     surface = surfaces.rosenbrock()
     paths = race(surface, 300)
@@ -59,13 +65,14 @@ def test_map_has_a_click_layer_every_path_and_playback_frames():
     assert 1 < len(figure.frames) <= figures.MAX_FRAMES
     assert figure.frames[-1].name == "300"
     last = figure.frames[-1]
-    np.testing.assert_allclose([last.data[0].x[-1], last.data[0].y[-1]], paths[0].points[-1], rtol=1e-6)
+    np.testing.assert_allclose([values(last.data[0].x)[-1], values(last.data[0].y)[-1]], paths[0].points[-1],
+                               rtol=1e-6)
     assert all(len(frame.data) == 4 for frame in figure.frames)
     # every frame keeps the numbered first points exactly, so their arrows and numbers stay in place
     middle = figure.frames[len(figure.frames) // 2]
-    np.testing.assert_allclose(middle.data[0].x[:figures.NUMBERED_POINTS],
+    np.testing.assert_allclose(values(middle.data[0].x)[:figures.NUMBERED_POINTS],
                                paths[0].points[:figures.NUMBERED_POINTS, 0], rtol=1e-6)
-    assert len(figure.frames[0].data[2].x) == 1 and len(last.data[2].x) == figures.NUMBERED_POINTS
+    assert len(values(figure.frames[0].data[2].x)) == 1 and len(values(last.data[2].x)) == figures.NUMBERED_POINTS
     assert list(figure.layout.sliders[0].steps[-1].args[0]) == ["300"]
     assert figure.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
     plotly.io.to_json(figure, validate=False)
@@ -76,7 +83,7 @@ def test_short_paths_get_one_frame_per_step():
     paths = [optim.course_experiment(False)]
     figure = figures.map_figure(surface, background(surface, 30), paths, ["course"], surface.start, TEXT)
     assert [frame.name for frame in figure.frames] == [str(k) for k in range(11)]
-    assert len(figure.frames[3].data[0].x) == 4
+    assert len(values(figure.frames[3].data[0].x)) == 4
 
 
 def test_log_colours_label_the_real_values():
