@@ -190,12 +190,13 @@ def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) 
     )
     st.caption(t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=settings.eps))
     left, right = st.columns(2)
-    left.plotly_chart(
-        figures.probability_figure(result.clean_probabilities, result.adversarial_probabilities,
-                                   (t("attack.before"), t("attack.after", eps=settings.eps)), t("attack.class_axis"),
-                                   t("attack.probability_axis"), result.target),
-        width="stretch", key="attack_probabilities",
-    )
+    with left:
+        show_figure(
+            figures.probability_figure(result.clean_probabilities, result.adversarial_probabilities,
+                                       (t("attack.before"), t("attack.after", eps=settings.eps)),
+                                       t("attack.class_axis"), t("attack.probability_axis"), result.target),
+            width="stretch", key="attack_probabilities",
+        )
     with right:
         if settings.kind in attacks.ITERATIVE_KINDS:
             show_steps(result, settings)
@@ -263,18 +264,20 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
         (t("attack.map_adversarial", eps=settings.eps), t("attack.map_for", method=method_name, digit=target)),
     )
     pair_column, difference_column = st.columns([2, 1])
-    pair_column.plotly_chart(
-        figures.map_pair_figure(result.clean, result.adversarial, pair.clean, pair.adversarial, pair.scale, titles,
-                                t("attack.map_bar"), opacity, HOVER),
-        width="stretch", key="attack_maps",
-    )
-    difference_column.plotly_chart(
-        figures.difference_figure(
-            pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=settings.eps)),
-            t("attack.difference_bar"), HOVER,
-        ),
-        width="stretch", key="attack_difference",
-    )
+    with pair_column:
+        show_figure(
+            figures.map_pair_figure(result.clean, result.adversarial, pair.clean, pair.adversarial, pair.scale, titles,
+                                    t("attack.map_bar"), opacity, HOVER),
+            width="stretch", key="attack_maps",
+        )
+    with difference_column:
+        show_figure(
+            figures.difference_figure(
+                pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=settings.eps)),
+                t("attack.difference_bar"), HOVER,
+            ),
+            width="stretch", key="attack_difference",
+        )
     if method == "grad_cam":
         rows, cols = pair.resolution
         st.caption(t("attack.layer_resolution", layer=layer, rows=rows, cols=cols))
@@ -424,8 +427,9 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
               (t("attack.sanity_random"), t("attack.map_for", method=method_name, digit=target)))
     opacity = st.session_state.get("attack_opacity", 0.5)
     for column, values, title, key in zip(st.columns(2), maps, titles, ("attack_sanity_real", "attack_sanity_random")):
-        column.plotly_chart(figures.overlay_figure(result.clean, values, title, t("attack.map_bar"), opacity, HOVER),
-                            width="stretch", key=key)
+        with column:
+            show_figure(figures.overlay_figure(result.clean, values, title, t("attack.map_bar"), opacity, HOVER),
+                        width="stretch", key=key)
     correlation = np.corrcoef(maps[0].ravel(), maps[1].ravel())[0, 1] if maps[0].std() and maps[1].std() else 0.0
     st.caption(t("attack.sanity_caption", correlation=correlation))
 

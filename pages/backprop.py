@@ -696,12 +696,13 @@ def big_network_views(lesson: Lesson, trace: bp.Trace, visible: bp.Visible) -> N
     backward_from = visible.backward_downto
     columns = st.columns(net.n_layers + 1)
     image_input = net.widths[0] == 784
-    columns[0].plotly_chart(
-        figs.value_grid(trace.x[0], t("backprop.view_input"), "x", diverging=not image_input),
-        width="stretch",
-        key="bp_view_input",
-        config={"displayModeBar": False},
-    )
+    with columns[0]:
+        show_figure(
+            figs.value_grid(trace.x[0], t("backprop.view_input"), "x", diverging=not image_input),
+            width="stretch",
+            key="bp_view_input",
+            config={"displayModeBar": False},
+        )
     for index in range(net.n_layers - 1):
         layer = index + 1
         record = trace.layers[index]
@@ -714,23 +715,25 @@ def big_network_views(lesson: Lesson, trace: bp.Trace, visible: bp.Visible) -> N
             )
         else:
             figure = figs.value_grid(np.zeros(net.widths[layer]), t("backprop.view_pending", layer=layer), "·", True)
-        columns[layer].plotly_chart(
-            figure, width="stretch", key=f"bp_view_hidden_{layer}", config={"displayModeBar": False}
-        )
+        with columns[layer]:
+            show_figure(
+                figure, width="stretch", key=f"bp_view_hidden_{layer}", config={"displayModeBar": False}
+            )
     top = trace.layers[-1]
     output = top.a[0] if visible.forward_upto == net.n_layers else np.zeros(net.widths[-1])
-    columns[-1].plotly_chart(
-        figs.output_bars(
-            output,
-            trace.y[0],
-            class_names(lesson),
-            {"output": f"a{net.n_layers}", "target": t("backprop.view_target"), "title": t("backprop.view_output")},
-            f"a{net.n_layers}",
-        ),
-        width="stretch",
-        key="bp_view_output",
-        config={"displayModeBar": False},
-    )
+    with columns[-1]:
+        show_figure(
+            figs.output_bars(
+                output,
+                trace.y[0],
+                class_names(lesson),
+                {"output": f"a{net.n_layers}", "target": t("backprop.view_target"), "title": t("backprop.view_output")},
+                f"a{net.n_layers}",
+            ),
+            width="stretch",
+            key="bp_view_output",
+            config={"displayModeBar": False},
+        )
     if image_input:
         neuron_weight_images(lesson, trace, visible)
 
@@ -740,22 +743,24 @@ def neuron_weight_images(lesson: Lesson, trace: bp.Trace, visible: bp.Visible) -
     neuron = st.selectbox(t("backprop.view_neuron"), list(range(1, net.widths[1] + 1)), key="bp_view_neuron")
     left, right = st.columns(2)
     weights = net.weights[0][neuron - 1]
-    left.plotly_chart(
-        figs.value_grid(weights, t("backprop.view_weights", neuron=neuron), f"W1[{neuron},·]", True, height=340),
-        width="stretch",
-        key="bp_view_weights",
-        config={"displayModeBar": False},
-    )
-    if visible.backward_downto == 1:
-        gradient = trace.layers[0].dW[neuron - 1]
-        right.plotly_chart(
-            figs.value_grid(
-                gradient, t("backprop.view_gradient", neuron=neuron), f"∂L/∂W1[{neuron},·]", True, height=340
-            ),
+    with left:
+        show_figure(
+            figs.value_grid(weights, t("backprop.view_weights", neuron=neuron), f"W1[{neuron},·]", True, height=340),
             width="stretch",
-            key="bp_view_gradient",
+            key="bp_view_weights",
             config={"displayModeBar": False},
         )
+    if visible.backward_downto == 1:
+        gradient = trace.layers[0].dW[neuron - 1]
+        with right:
+            show_figure(
+                figs.value_grid(
+                    gradient, t("backprop.view_gradient", neuron=neuron), f"∂L/∂W1[{neuron},·]", True, height=340
+                ),
+                width="stretch",
+                key="bp_view_gradient",
+                config={"displayModeBar": False},
+            )
     else:
         right.info(t("backprop.view_gradient_wait"), icon=":material/hourglass_empty:")
     st.caption(t("backprop.view_weights_caption"))
