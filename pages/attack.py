@@ -30,6 +30,7 @@ MAX_STEPS_INPUT = 10_000
 BLANK_INK = 0.05
 FINE_TUNE_DIGITS = 500
 HOVER = t("attack.hover_pixel")
+DEFAULT_LAYER = "conv2"  # conv3's 7×7 maps are all zero after ReLU for most clean held-out digits
 
 
 @st.cache_resource(show_spinner=False)
@@ -240,7 +241,7 @@ def explanation_method(model, columns) -> tuple[str, str, bool]:
     """(method, layer, relu): Grad-CAM with a layer for a CNN; saliency or Integrated Gradients for an MLP."""
     if explain.has_conv_layers(model):
         layer = columns[0].selectbox(t("attack.layer"), list(model.gradcam_layers),
-                                     index=len(model.gradcam_layers) - 1, key="attack_layer",
+                                     index=list(model.gradcam_layers).index(DEFAULT_LAYER), key="attack_layer",
                                      format_func=lambda name: t("attack.layer_option", layer=name, number=name[-1]))
         relu = columns[1].toggle(t("attack.relu"), True, key="attack_relu", help=t("attack.relu_help"))
         return "grad_cam", layer, relu
@@ -418,7 +419,7 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
     if model_key not in randomized:
         randomized[model_key] = attacks.randomized_copy(model, seed=0)
     method = "grad_cam" if explain.has_conv_layers(model) else "saliency"
-    layer = st.session_state.get("attack_layer", "conv3")
+    layer = st.session_state.get("attack_layer", DEFAULT_LAYER)
     target = result.clean_prediction
     maps = [explain.explanation_map(network, result.clean, target, method, layer, True)
             for network in (model, randomized[model_key])]

@@ -169,7 +169,7 @@ ATTACK = (
     integer("seed", 0, 0, SEED_HIGH, "attack_seed"),
     choice("explain", "true", ("true", "clean_prediction", "adversarial_prediction", "any"), "attack_explained"),
     integer("class", 0, 0, 9, "attack_explained_any"),
-    choice("layer", "conv3", ("conv2", "conv3"), "attack_layer"),
+    choice("layer", "conv2", ("conv2", "conv3"), "attack_layer"),
     flag("relu", True, "attack_relu"),
     choice("method", "saliency", ("saliency", "integrated_gradients"), "attack_mlp_method"),
     number("opacity", 0.5, 0.0, 1.0, "attack_opacity"),

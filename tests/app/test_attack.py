@@ -65,7 +65,8 @@ def test_opens_with_a_held_out_digit_and_every_figure(app):
     assert en("attack.no_current_digit") in texts(app)
     assert chart_keys(app) == MAIN_CHARTS | MAP_CHARTS
     assert "‖δ‖∞ = 0.100" in texts(app)
-    assert en("attack.layer_resolution", layer="conv3", rows=7, cols=7) in texts(app)
+    assert en("attack.layer_resolution", layer="conv2", rows=14, cols=14) in texts(app)
+    assert en("attack.map_all_zero") not in texts(app), "the default view shows a map, not a blank"
 
 
 def test_eps_slider_recomputes_and_eps_zero_is_explained(app):
@@ -142,8 +143,9 @@ def test_every_model(app, model):
 
 
 def test_grad_cam_controls(app):
-    app.selectbox(key="attack_layer").set_value("conv2").run()
     assert en("attack.layer_resolution", layer="conv2", rows=14, cols=14) in texts(app)
+    app.selectbox(key="attack_layer").set_value("conv3").run()
+    assert en("attack.layer_resolution", layer="conv3", rows=7, cols=7) in texts(app)
     app.toggle(key="attack_relu").set_value(False).run()
     assert_clean(app)
     for choice in ("clean_prediction", "adversarial_prediction", "true"):
