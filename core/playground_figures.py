@@ -1,4 +1,9 @@
-"""Plotly figures of the playground: pure functions, numbers and already-translated text in, figure out."""
+"""Plotly figures of the playground: pure functions, numbers and already-translated text in, figure out.
+
+The neuron tiles and the decision regions are small PNG pictures in the layout, not heatmap traces:
+the live views are redrawn several times a second, and every heatmap is painted on a canvas and
+re-encoded by the browser on each draw, which cost more than the rest of the figures together.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb
 
 from core import palette
+from core.draw_figures import png_data_url
 
 CLASS_COLOURS = palette.CLASSES
 POSITIVE, NEGATIVE = palette.BLUE, palette.ORANGE
 DIVERGING = [[0.0, NEGATIVE], [0.5, "#f4f4f4"], [1.0, POSITIVE]]
+SEQUENTIAL = [[0.0, "#f4f4f4"], [1.0, POSITIVE]]
+BINARY_REGIONS = [[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]]
 GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
 MAX_NODES = 16
 TILE = 0.8
@@ -46,6 +55,40 @@ def _base_layout(height: int, title: str | None = None) -> dict:
         "hoverlabel": {"font": {"size": 12}},
         "uirevision": "keep",
     }
+
+
+def coloured(z: np.ndarray, low: float, high: float, scale: list[list]) -> np.ndarray:
+    """z (row 0 = lowest y) through a colour scale into RGB pixels with row 0 at the top, as a picture is stored."""
+    stops = [stop for stop, _ in scale]
+    colours = np.array([hex_to_rgb(colour) for _, colour in scale], dtype=np.float64)
+    share = np.nan_to_num((np.asarray(z, dtype=np.float64) - low) / ((high - low) or 1.0), nan=0.5)
+    share = np.clip(share, 0.0, 1.0)
+    rgb = np.stack([np.interp(share, stops, colours[:, channel]) for channel in range(3)], axis=-1)
+    return np.flipud(rgb).round().astype(np.uint8)
+
+
+def plane_picture(rgb: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float], opacity: float = 1.0):
+    """A layout image stretched over the data rectangle x_range × y_range, beneath the traces."""
+    return {
+        "source": png_data_url(rgb),
+        "xref": "x",
+        "yref": "y",
+        "x": x_range[0],
+        "y": y_range[1],
+        "sizex": x_range[1] - x_range[0],
+        "sizey": y_range[1] - y_range[0],
+        "xanchor": "left",
+        "yanchor": "top",
+        "sizing": "stretch",
+        "layer": "below",
+        "opacity": opacity,
+    }
+
+
+def _cell_edges(centres: np.ndarray) -> tuple[float, float]:
+    """The outer edges of a regular grid of cell centres."""
+    half = (float(centres[-1]) - float(centres[0])) / (len(centres) - 1) / 2 if len(centres) > 1 else 0.5
+    return float(centres[0]) - half, float(centres[-1]) + half
 
 
 @dataclass(frozen=True)
@@ -94,8 +137,10 @@ def network_figure(
     half = TILE / 2 if tiles is not None else 0.0
     traces: list[dict] = []
     traces += _edge_traces(weights, gradients, shown, ys, half, texts)
+    pictures = []
     if tiles is not None:
-        traces += _tile_traces(tiles, shown, ys, texts)
+        pictures = _tile_pictures(tiles, shown, ys)
+        traces.append(_tile_hover_trace(tiles, shown, ys, texts))
     traces.append(_node_trace(activations, shown, ys, half, texts))
     tallest = max(len(nodes) for nodes in shown)
     layout = _base_layout(max(260, 70 + 42 * tallest), texts.title)
@@ -119,6 +164,7 @@ def network_figure(
             }
             for layer, name in enumerate(texts.layer_names)
         ],
+        images=pictures,
     )
     layout["margin"]["t"] = 56
     return _figure(traces, layout)
@@ -188,31 +234,49 @@ def _edge_traces(weights, gradients, shown, ys, half, texts) -> list[dict]:
     return traces
 
 
-def _tile_traces(tiles, shown, ys, texts) -> list[dict]:
-    traces = []
+def _tile_range(z: np.ndarray) -> tuple[float, float, list[list]]:
+    """Colour range and scale of one tile: diverging around 0 when it has negative values, else from 0 up."""
+    low, high = float(np.nanmin(z)), float(np.nanmax(z))
+    spread = max(abs(low), abs(high), 1e-9)
+    return (-spread, spread, DIVERGING) if low < 0 else (0.0, spread, SEQUENTIAL)
+
+
+def _tile_pictures(tiles, shown, ys) -> list[dict]:
+    pictures = []
+    for layer, maps in enumerate(tiles):
+        centre = LAYER_GAP * layer
+        for position, neuron in enumerate(shown[layer]):
+            z = maps[neuron]
+            low, high, scale = _tile_range(z)
+            middle = float(ys[layer][position])
+            pictures.append(
+                plane_picture(
+                    coloured(z, low, high, scale),
+                    (centre - TILE / 2, centre + TILE / 2),
+                    (middle - TILE / 2, middle + TILE / 2),
+                )
+            )
+    return pictures
+
+
+def _tile_hover_trace(tiles, shown, ys, texts) -> dict:
+    """One invisible marker over each tile: the neuron and the range of what it computes over the plane."""
+    xs, yv, custom = [], [], []
     for layer, maps in enumerate(tiles):
         for position, neuron in enumerate(shown[layer]):
             z = maps[neuron]
-            resolution = z.shape[0]
-            low, high = float(np.min(z)), float(np.max(z))
-            spread = max(abs(low), abs(high), 1e-9)
-            centre = LAYER_GAP * layer
-            traces.append(
-                heatmap(
-                    z=z,
-                    x0=centre - TILE / 2,
-                    dx=TILE / (resolution - 1),
-                    y0=ys[layer][position] - TILE / 2,
-                    dy=TILE / (resolution - 1),
-                    zmin=-spread if low < 0 else 0.0,
-                    zmax=spread,
-                    colorscale=DIVERGING if low < 0 else [[0.0, "#f4f4f4"], [1.0, POSITIVE]],
-                    showscale=False,
-                    hovertemplate=f"{texts.tile_label} %{{z:.3f}}<extra>{texts.layer_names[layer]} "
-                    f"#{int(neuron) + 1}</extra>",
-                )
-            )
-    return traces
+            xs.append(LAYER_GAP * layer)
+            yv.append(float(ys[layer][position]))
+            custom.append([texts.layer_names[layer], int(neuron) + 1, float(np.nanmin(z)), float(np.nanmax(z))])
+    return scatter(
+        x=xs,
+        y=yv,
+        mode="markers",
+        marker={"size": 26, "color": "rgba(0,0,0,0)"},
+        customdata=custom,
+        hovertemplate=f"%{{customdata[0]}} #%{{customdata[1]}}<br>{texts.tile_label} "
+        "%{customdata[2]:.3f} … %{customdata[3]:.3f}<extra></extra>",
+    )
 
 
 def _node_trace(activations, shown, ys, half, texts) -> dict:
@@ -266,8 +330,9 @@ def decision_figure(
     """Decision regions (when `surface` = xs, ys, classes, confidence) with train (●) and test (◆) points;
     `click_grid` > 0 adds an invisible grid of that many points a side, so a click anywhere selects a point."""
     traces: list[dict] = []
+    pictures = []
     if surface is not None:
-        traces.append(_surface_trace(surface, texts, binary))
+        pictures.append(_surface_picture(surface, len(texts.class_names), binary))
     if click_grid:
         traces.append(_click_grid(extent, click_grid, texts.click_label))
     for (points, labels), symbol, name in ((train, "circle", texts.train_label), (test, "diamond", texts.test_label)):
@@ -275,6 +340,11 @@ def decision_figure(
             chosen = points[labels == cls]
             if not len(chosen):
                 continue
+            hover = f"{class_name} · {name}<br>(%{{x:.2f}}, %{{y:.2f}})"
+            output = {}
+            if surface is not None and binary:
+                output = {"customdata": _output_at(surface, chosen)}
+                hover += f"<br>{texts.surface_label} %{{customdata:.3f}}"
             traces.append(
                 scatter(
                     x=chosen[:, 0],
@@ -287,7 +357,8 @@ def decision_figure(
                         "color": CLASS_COLOURS[cls % len(CLASS_COLOURS)],
                         "line": {"color": "white" if symbol == "circle" else "#222222", "width": 1},
                     },
-                    hovertemplate=f"{class_name} · {name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                    hovertemplate=hover + "<extra></extra>",
+                    **output,
                 )
             )
     layout = _base_layout(height, texts.title)
@@ -303,41 +374,30 @@ def decision_figure(
         legend={"orientation": "h", "y": -0.08, "font": {"size": 11}},
         clickmode="event+select",
         dragmode=False,
+        images=pictures,
     )
     return _figure(traces, layout)
 
 
-def _surface_trace(surface, texts, binary) -> dict:
+def _surface_picture(surface, class_count: int, binary: bool) -> dict:
+    """The predicted class (or, for one output, p(class 2) from orange to blue) over the plane."""
     xs, ys, classes, confidence = surface
     if binary:
-        return heatmap(
-            x=xs,
-            y=ys,
-            z=confidence,
-            zmin=0.0,
-            zmax=1.0,
-            colorscale=[[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]],
-            opacity=0.55,
-            showscale=False,
-            hovertemplate=f"{texts.surface_label} %{{z:.3f}}<extra></extra>",
-        )
-    count = len(texts.class_names)
-    scale = []
-    for cls in range(count):
-        colour = CLASS_COLOURS[cls % len(CLASS_COLOURS)]
-        scale += [[cls / count, colour], [(cls + 1) / count, colour]]
-    return heatmap(
-        x=xs,
-        y=ys,
-        z=classes,
-        zmin=-0.5,
-        zmax=count - 0.5,
-        colorscale=[[0.0, scale[0][1]]] + scale[1:-1] + [[1.0, scale[-1][1]]],
-        opacity=0.35,
-        showscale=False,
-        customdata=confidence,
-        hoverinfo="skip",
-    )
+        rgb, opacity = coloured(confidence, 0.0, 1.0, BINARY_REGIONS), 0.55
+    else:
+        palette_rgb = np.array([hex_to_rgb(CLASS_COLOURS[cls % len(CLASS_COLOURS)]) for cls in range(class_count)])
+        rgb, opacity = np.flipud(palette_rgb[np.clip(classes, 0, class_count - 1)]).astype(np.uint8), 0.35
+    return plane_picture(rgb, _cell_edges(xs), _cell_edges(ys), opacity)
+
+
+def _output_at(surface, points: np.ndarray) -> np.ndarray:
+    """The network's output shown by the regions picture (its nearest cell) under each point, for hover.
+
+    An invisible hover grid over the picture would cost more to draw than the picture itself."""
+    xs, ys, _, confidence = surface
+    column = np.clip(np.rint((points[:, 0] - xs[0]) / ((xs[-1] - xs[0]) / (len(xs) - 1))), 0, len(xs) - 1)
+    row = np.clip(np.rint((points[:, 1] - ys[0]) / ((ys[-1] - ys[0]) / (len(ys) - 1))), 0, len(ys) - 1)
+    return np.round(confidence[row.astype(int), column.astype(int)], 3)
 
 
 def _click_grid(extent, size, label) -> dict:

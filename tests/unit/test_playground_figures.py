@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.io as pio
+import pytest
+from PIL import Image
+from plotly.colors import hex_to_rgb
 
 from core import playground as pg
 from core import playground_figures as figs
@@ -40,11 +46,47 @@ def test_edges_are_coloured_by_sign_and_wider_when_larger():
     assert widest.line.width > min(trace.line.width for trace in lines) or len(lines) == 1
 
 
+def picture(source: str) -> np.ndarray:
+    """The RGB pixels of a layout image's PNG data URL."""
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB"))
+
+
 def test_every_neuron_gets_a_tile_over_the_plane():
     figure, _ = two_layer_figure()
-    tiles = [trace for trace in figure.data if trace.type == "heatmap"]
+    tiles = figure.layout.images
     assert len(tiles) == 2 + 3 + 1
+    assert all(tile.source.startswith("data:image/png;base64,") for tile in tiles)
+    assert [tile.sizex for tile in tiles] == pytest.approx([figs.TILE] * 6)
+    assert picture(tiles[0].source).shape == (8, 8, 3)
+    hover = [trace for trace in figure.data if "value" in (trace.hovertemplate or "")]
+    assert len(hover) == 1 and len(hover[0].x) == 6
     assert pio.to_json(figure)  # serialisable
+
+
+def test_tile_pictures_put_the_top_of_the_plane_on_top():
+    """The input y is negative below and positive above: blue (positive) on the top row, orange below."""
+    figure, _ = two_layer_figure()
+    y_input = picture(figure.layout.images[1].source).astype(int)
+    blue, orange = np.array(hex_to_rgb(figs.POSITIVE)), np.array(hex_to_rgb(figs.NEGATIVE))
+    assert np.abs(y_input[0] - blue).sum(axis=1).max() < 40
+    assert np.abs(y_input[-1] - orange).sum(axis=1).max() < 40
+
+
+def test_decision_regions_are_a_picture_over_the_extent_with_output_on_hover():
+    texts = figs.PlaneTexts("regions", ["a", "b"], "train", "test", "p =", "add")
+    xs = ys = np.linspace(-3, 3, 7)
+    confidence = np.tile((ys > 0).astype(float)[:, None], (1, 7))  # p(b) = 1 above the x axis
+    surface = (xs, ys, confidence.astype(int), confidence)
+    train = (np.array([[-2.0, 2.0], [2.0, -2.0]], dtype=np.float32), np.array([1, 0]))
+    test = (np.array([[0.2, 2.9]], dtype=np.float32), np.array([1]))
+    figure = figs.decision_figure((-3, 3, -3, 3), texts, train, test, surface, binary=True)
+    (regions,) = figure.layout.images
+    assert (regions.x, regions.y, regions.sizex, regions.sizey) == (-3.5, 3.5, 7.0, 7.0)
+    pixels = picture(regions.source).astype(int)
+    assert np.abs(pixels[0] - np.array(hex_to_rgb(figs.POSITIVE))).sum(axis=1).max() < 40
+    assert np.abs(pixels[-1] - np.array(hex_to_rgb(figs.NEGATIVE))).sum(axis=1).max() < 40
+    outputs = {trace.name: list(trace.customdata) for trace in figure.data if "p =" in (trace.hovertemplate or "")}
+    assert outputs == {"a · train": [0.0], "b · train": [1.0], "b · test": [1.0]}
 
 
 def test_wide_layers_are_cut_to_the_strongest_neurons():
