@@ -19,7 +19,7 @@ from core import descent_figures as figures
 from core import optim_paths as optim
 from core import surfaces
 
-MAP_GRID_RESOLUTION = 300  # as pages/descent.py samples them
+MAP_GRID_RESOLUTION = 225  # as pages/descent.py samples them
 SURFACE_GRID_RESOLUTION = 90
 RACERS = tuple(
     optim.OptimizerSettings(kind=kind, lr=optim.suggested_lr("eggholder", kind)) for kind in optim.OPTIMIZER_KINDS
