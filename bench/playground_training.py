@@ -95,8 +95,18 @@ def play_mode_epochs_per_second(batch_size: int, seconds: float, train_seconds: 
     return trainer.epoch / elapsed, ticks / elapsed, size
 
 
-def browser_updates_per_second(seconds: float) -> tuple[float, int]:
-    """Open the playground (2-4-1 on XOR, batch 16), press Play, count epoch-counter changes."""
+def chart_draws(page) -> list[int]:
+    """How many figures each live chart of the page has drawn so far (ui/live_chart_frontend counts them)."""
+    return [
+        int(frame.evaluate("() => document.getElementById('chart').dataset.draws || 0"))
+        for frame in page.frames
+        if "live_chart" in frame.url
+    ]
+
+
+def browser_updates_per_second(seconds: float) -> tuple[float, int, list[float]]:
+    """Open the playground (2-4-1 on XOR, batch 16), press Play, count epoch-counter changes and the
+    figures each live chart drew."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT, start_server, stop_server, wait_for_idle
@@ -128,16 +138,17 @@ def browser_updates_per_second(seconds: float) -> tuple[float, int]:
             )
             page.get_by_role("button", name="Play").click()
             page.wait_for_timeout(1000)  # let Play settle in
-            before = page.evaluate("window.__updates.length")
+            before, draws_before = page.evaluate("window.__updates.length"), chart_draws(page)
             page.wait_for_timeout(seconds * 1000)
-            after = page.evaluate("window.__updates.length")
+            after, draws_after = page.evaluate("window.__updates.length"), chart_draws(page)
             page.get_by_role("button", name="Pause").click()
             epoch = page.get_by_test_id("stMetric").filter(has_text="Epoch").get_by_test_id("stMetricValue")
             final = int(epoch.inner_text().replace(",", ""))
             browser.close()
     finally:
         stop_server(process)
-    return (after - before) / seconds, final
+    draws_per_second = [(late - early) / seconds for early, late in zip(draws_before, draws_after, strict=True)]
+    return (after - before) / seconds, final, draws_per_second
 
 
 def main() -> None:
@@ -156,8 +167,9 @@ def main() -> None:
             f" | Play loop (50 ms training + render): {play:7.1f} epochs/s, {ticks:4.1f} renders/s, {size:,} bytes"
         )
     if not args.no_browser:
-        updates, epochs = browser_updates_per_second(args.seconds * 2)
-        print(f"browser, Play on the page: {updates:.1f} screen updates/s ({epochs} epochs at Pause)")
+        updates, epochs, draws = browser_updates_per_second(args.seconds * 2)
+        print(f"browser, Play on the page: {updates:.1f} screen updates/s ({epochs} epochs at Pause);"
+              f" figures drawn per second by each chart: {', '.join(f'{d:.1f}' for d in draws)}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -78,10 +78,10 @@ def load_course_experiment() -> None:
 
 def start_from_click() -> None:
     """A click on the map's invisible point grid: that point becomes the start."""
-    points = st.session_state[MAP_KEY].selection.points
-    if points:
-        st.session_state["descent_start_x"] = float(points[0]["x"])
-        st.session_state["descent_start_y"] = float(points[0]["y"])
+    click = st.session_state[MAP_KEY]
+    if click:
+        st.session_state["descent_start_x"] = float(click["x"])
+        st.session_state["descent_start_y"] = float(click["y"])
 
 
 def init_state() -> None:
@@ -395,13 +395,13 @@ def show_race() -> None:
         view = st.radio(t("descent.view"), ["map", "surface3d"], key="descent_view", persist_state=KEEP,
                         horizontal=True, format_func=lambda v: t(f"descent.view.{v}"), label_visibility="collapsed")
         if view == "map":
-            show_figure(map_chart(request, tuple(names), text), key=MAP_KEY, on_select=start_from_click,
-                            selection_mode="points", width="stretch", config={"displaylogo": False})
+            show_figure(map_chart(request, tuple(names), text), live=True, key=MAP_KEY, on_click=start_from_click,
+                        config={"displaylogo": False})
             st.caption(t("descent.map_help"))
         else:
-            show_figure(surface_chart(request, tuple(names), text), width="stretch",
-                            config={"displaylogo": False})
-        show_figure(curves_chart(request, tuple(names), curve_text()), width="stretch")
+            show_figure(surface_chart(request, tuple(names), text), live=True, key="descent_surface_chart",
+                        config={"displaylogo": False})
+        show_figure(curves_chart(request, tuple(names), curve_text()), live=True, key="descent_curves_chart")
         st.dataframe(summary_rows(paths, names), hide_index=True, width="stretch")
     st.session_state[RACE_FOR_RESTARTS] = (surface_key, float(condition), racers[0], run, bool(problems))
 

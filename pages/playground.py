@@ -607,7 +607,7 @@ def network_view(space: Workspace, tiles: list[np.ndarray] | None) -> None:
     example = trainer.data.test_x[st.session_state.pg_example] if len(trainer.data.test_y) else trainer.data.train_x[0]
     activations = pg.example_activations(model, example)
     figure = network_figure(weights, gradients, activations, network_texts(trainer), tiles)
-    show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_network_chart")
+    show_figure(figure, live=True, config={"displayModeBar": False}, key="pg_network_chart")
     if max(trainer.architecture.widths) > 16:
         st.caption(t("playground.network_subset"))
 
@@ -640,7 +640,7 @@ def show_plane_views(space: Workspace) -> None:
             surface,
             binary=trainer.architecture.output_size == 1,
         )
-        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_regions_chart")
+        show_figure(figure, live=True, config={"displayModeBar": False}, key="pg_regions_chart")
         st.caption(t("playground.regions_caption"))
     show_curves(trainer)
 
@@ -658,7 +658,7 @@ def show_curves(trainer: pg.Trainer) -> None:
     figure = curves_figure(
         history.epochs, history.train_loss, history.test_loss, history.train_accuracy, history.test_accuracy, texts
     )
-    show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_curves_chart")
+    show_figure(figure, live=True, config={"displayModeBar": False}, key="pg_curves_chart")
     st.caption(t(f"playground.loss_note.{trainer.architecture.head}"))
 
 
@@ -678,7 +678,7 @@ def show_digit_views(space: Workspace) -> None:
             t("playground.axis_true"),
             t("playground.axis_predicted"),
         )
-        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_confusion_chart")
+        show_figure(figure, live=True, config={"displayModeBar": False}, key="pg_confusion_chart")
     show_curves(trainer)
     wrong = pg.misclassified(trainer.architecture, trainer.model, x, y)
     if wrong:
@@ -693,7 +693,7 @@ def show_digit_views(space: Workspace) -> None:
             for index, true, pred in wrong
         ]
         figure = gallery_figure(images, captions, t("playground.gallery_title"))
-        show_figure(figure, width="stretch", config={"displayModeBar": False}, key="pg_gallery_chart")
+        show_figure(figure, live=True, config={"displayModeBar": False}, key="pg_gallery_chart")
 
 
 def publish(space: Workspace) -> None:

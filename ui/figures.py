@@ -10,7 +10,8 @@ import streamlit as st
 from core import i18n
 from core.figure_style import for_lecture
 from ui.app_settings import lecture_mode
-from ui.i18n import current_language
+from ui.i18n import current_language, t
+from ui.live_chart import live_chart
 
 MODEBAR_KEYS = (
     "zoom", "pan", "box_select", "lasso_select", "zoom_in", "zoom_out", "autoscale", "reset_axes", "download_png",
@@ -19,13 +20,22 @@ MODEBAR_KEYS = (
 )
 
 
-def show_figure(figure: go.Figure, **options):
+def show_figure(figure: go.Figure, *, live: bool = False, **options):
     """st.plotly_chart(figure, **options), styled for projection in lecture mode, with Plotly's own tooltips in
-    the session's language; returns its selection state."""
+    the session's language; returns its selection state.
+
+    A live figure (one that changes many times in a row: a view while training, a map under a slider)
+    goes to a chart that stays mounted and redraws only what changed (ui.live_chart); it needs a key,
+    and its on_click callback gets the clicked point in st.session_state[key].
+    """
     if lecture_mode():
         figure = for_lecture(figure)
+    config = {**options.get("config", {}), **plotly_locale(current_language())}
+    if live:
+        return live_chart(figure, key=options["key"], config=config, problem=t("figure.draw_failed"),
+                          on_click=options.get("on_click"))
     options.setdefault("width", "stretch")
-    options["config"] = {**options.get("config", {}), **plotly_locale(current_language())}
+    options["config"] = config
     return st.plotly_chart(figure, **options)
 
 

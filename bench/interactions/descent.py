@@ -5,7 +5,7 @@ repetition presses → or ← on the first optimizer's learning-rate slider (lr 
 waits until both of the race's figures (the map, and the loss, learning-rate and distance panels; the
 other tabs run only when opened) show the optimizer's new name, "1: SGD, lr 2" or
 "1: SGD, lr 1": a new race of 3 × 100 torch.optim steps, the map with its playback frames and the
-curves figure, sent and drawn by Plotly in the browser.
+curves figure, sent and applied by Plotly.react to the two live charts (ui/live_chart.py) in the browser.
 
 The wait looks for the name among each figure's legend entries (Plotly's `text.legendtext`) with
 `Locator.wait_for`. It used `expect(chart).to_contain_text(name)`, whose every failed poll walks the
@@ -20,8 +20,8 @@ from playwright.sync_api import Page, expect
 
 from bench.interactions import Interaction
 from core.i18n import translate
+from tests.e2e.conftest import LIVE_CHART, live_chart
 
-CHARTS = '[data-testid="stPlotlyChart"]'
 LEGEND_ENTRY = "text.legendtext"
 FIGURES = 2
 CHARTS_ON_PAGE = 2
@@ -29,8 +29,8 @@ CHARTS_ON_PAGE = 2
 
 def page_ready(page: Page) -> None:
     """The page as the harness opened it (ui.serve gives deep links the app's navigation)."""
-    expect(page.locator(CHARTS)).to_have_count(CHARTS_ON_PAGE, timeout=30_000)
-    expect(page.locator(CHARTS).first.locator(LEGEND_ENTRY).filter(has_text="1: SGD, lr 1").first).to_be_visible(
+    expect(page.locator(LIVE_CHART)).to_have_count(CHARTS_ON_PAGE, timeout=30_000)
+    expect(live_chart(page, 0).locator(LEGEND_ENTRY).filter(has_text="1: SGD, lr 1").first).to_be_visible(
         timeout=30_000)
     page.get_by_role("slider", name=translate("en", "descent.lr")).first.focus()
 
@@ -42,7 +42,7 @@ def step_learning_rate(page: Page, repetition: int) -> None:
 def every_figure_updated(page: Page, repetition: int) -> None:
     name = "1: SGD, lr 2" if repetition % 2 == 0 else "1: SGD, lr 1"
     for index in range(FIGURES):
-        legend = page.locator(CHARTS).nth(index).locator(LEGEND_ENTRY)
+        legend = live_chart(page, index).locator(LEGEND_ENTRY)
         legend.filter(has_text=name).first.wait_for(state="visible", timeout=30_000)
 
 

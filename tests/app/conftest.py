@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,27 @@ def run_page(page_path: str, session_state: dict | None = None) -> AppTest:
         app.switch_page(page_path)
         app.run()
     return app
+
+
+LIVE_CHART = "ui.live_chart.live_chart"
+
+
+def live_charts(app: AppTest) -> list:
+    """The page's live charts (ui/live_chart.py), in page order."""
+    return [node for node in app.get("component_instance") if node.proto.component_name == LIVE_CHART]
+
+
+def live_figure(node) -> dict:
+    """The figure a live chart was given: {"data", "layout", "frames"}."""
+    payload = next(arg.bytes for arg in node.proto.special_args if arg.key == "figure")
+    return json.loads(payload)
+
+
+def figures(app: AppTest) -> list[dict]:
+    """Every figure on the page, plain st.plotly_chart ones first, then live charts."""
+    return [json.loads(node.proto.spec) for node in app.get("plotly_chart")] + [
+        live_figure(node) for node in live_charts(app)
+    ]
 
 
 def assert_clean(app: AppTest) -> None:

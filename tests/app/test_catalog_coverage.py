@@ -12,7 +12,7 @@ import pytest
 from streamlit.runtime.state.common import TESTING_KEY
 
 from core import i18n
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import LIVE_CHART, assert_clean, live_figure, run_page
 
 OPEN, CLOSE = "\u27ea", "\u27eb"
 TEXT_ELEMENTS = {"title", "header", "subheader", "markdown", "caption", "text", "error", "warning", "info",
@@ -98,6 +98,10 @@ def shown_texts(app) -> Iterator[tuple[str, str]]:
                 continue
             if kind == "plotly_chart":
                 for text in figure_texts(json.loads(node.proto.spec)):
+                    yield "figure", text
+                continue
+            if kind == "component_instance" and node.proto.component_name == LIVE_CHART:
+                for text in figure_texts(live_figure(node)):
                     yield "figure", text
                 continue
             for field in WIDGET_FIELDS:

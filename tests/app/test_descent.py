@@ -5,7 +5,7 @@ import pytest
 from core.i18n import translate
 from core.optim_paths import OPTIMIZER_KINDS, SCHEDULE_KINDS
 from core.surfaces import SURFACE_KEYS, build_surface
-from tests.app.conftest import assert_clean, run_clean_page
+from tests.app.conftest import assert_clean, figures, run_clean_page
 
 PAGE = "pages/descent.py"
 
@@ -37,7 +37,7 @@ def app():
 def test_default_race_shows_map_curves_and_summary(app):
     assert app.title[0].value == tr("descent.title")
     # the race tab alone runs: the map, and the loss / learning-rate / distance panels in one figure
-    assert len(app.get("plotly_chart")) == 2
+    assert len(figures(app)) == 2
     rows = summary(app)
     assert len(rows) == 3
     assert all(row[tr("descent.col.steps")] == 100 for row in rows)
@@ -52,7 +52,7 @@ def test_other_tabs_keep_the_race_settings(app):
     for name in ("course", "lesson", "restarts"):
         open_tab(app, name)
         assert_clean(app)
-        assert not app.get("plotly_chart") or name == "lesson"
+        assert not figures(app) or name == "lesson"
     open_tab(app, "race")
     assert app.slider(key="descent_steps").value == 40
     assert app.select_slider(key=racer(0, "lr")).value == 2.0
@@ -193,7 +193,7 @@ def test_a_diverging_optimizer_is_stopped_and_explained(app):
 
 def test_lesson_steps_and_random_restarts(app):
     open_tab(app, "lesson")
-    assert len(app.get("plotly_chart")) == 1
+    assert len(figures(app)) == 1
     app.slider(key="descent_lesson_steps").set_value(20).run()
     assert_clean(app)
     open_tab(app, "restarts")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 import torch
 
 from core import playground as pg
 from core.i18n import translate
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import assert_clean, figures, run_page
 from ui.session import PLAYGROUND_NETWORK_KEY
 
 PAGE = "pages/playground.py"
@@ -52,7 +53,7 @@ def test_page_opens_with_an_untrained_network(base_app):
     assert_clean(app)
     assert app.title[0].value == en("playground.title")
     assert metric(app, "playground.metric_epoch") == "0"
-    assert len(app.get("plotly_chart")) >= 3
+    assert len(figures(app)) >= 3
     text = " ".join(m.value for m in app.markdown)
     assert "parameters" in text and "17" in text  # 2-4-1: 12 + 5
 
@@ -292,7 +293,7 @@ def test_digits_with_course_presets():
         assert any(f"**{count} parameters**" in m.value for m in app.markdown)
     button(app, "playground.step_batch").click().run()
     assert_clean(app)
-    titles = [chart.proto.spec for chart in app.get("plotly_chart")]
+    titles = [json.dumps(figure) for figure in figures(app)]
     assert any("Confusion matrix" in spec for spec in titles)
 
 

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import FrameLocator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
@@ -155,6 +155,15 @@ def wait_for_idle(page: Page, timeout: float = 60.0, settle: float = 0.5) -> Non
 def open_page(page: Page, base_url: str, url_path: str = "") -> None:
     page.goto(f"{base_url}/{url_path}", wait_until="domcontentloaded")
     wait_for_idle(page)
+
+
+# A figure that changes many times in a row is drawn in a frame that stays mounted (ui/live_chart.py).
+LIVE_CHART = 'iframe[title="ui.live_chart.live_chart"]'
+
+
+def live_chart(page: Page, index: int = 0) -> FrameLocator:
+    """The document of the page's index-th live chart (its Plotly chart is `.js-plotly-plot` inside)."""
+    return page.frame_locator(LIVE_CHART).nth(index)
 
 
 def assert_no_exception_box(page: Page) -> None:

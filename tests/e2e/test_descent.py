@@ -3,7 +3,14 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_exception_box, open_page, screenshot, wait_for_idle
+from tests.e2e.conftest import (
+    LIVE_CHART,
+    assert_no_exception_box,
+    live_chart,
+    open_page,
+    screenshot,
+    wait_for_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -14,9 +21,9 @@ GRID_STEP = 2 * DOMAIN / 40
 
 def map_plot_area(page: Page) -> dict:
     """The bounding box of the map's plotting area (Plotly's drag layer of the first chart)."""
-    drag = page.locator('[data-testid="stPlotlyChart"]').first.locator("rect.nsewdrag").first
+    page.locator(LIVE_CHART).first.scroll_into_view_if_needed()
+    drag = live_chart(page, 0).locator("rect.nsewdrag").first
     expect(drag).to_be_visible(timeout=30_000)
-    drag.scroll_into_view_if_needed()
     return drag.bounding_box()
 
 
@@ -59,8 +66,8 @@ def test_playback_and_typed_start_and_bad_input(page, app_url):
     page.get_by_role("button", name="Load the course's experiment").first.click()
     wait_for_idle(page)
     expect(page.get_by_role("slider", name="Steps").first).to_have_value("10")
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.scroll_into_view_if_needed()
+    page.locator(LIVE_CHART).first.scroll_into_view_if_needed()
+    chart = live_chart(page, 0)
     play = chart.get_by_text("▶ Play")
     expect(play).to_be_visible()
     play.click()

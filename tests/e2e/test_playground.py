@@ -9,9 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    LIVE_CHART,
     VIEWPORT,
     ConsoleWatch,
     assert_no_exception_box,
+    live_chart,
     open_page,
     screenshot,
     wait_for_idle,
@@ -77,6 +79,14 @@ def pause(page: Page) -> None:
                 raise
 
 
+def figures_drawn(page: Page) -> list[int]:
+    """How many figures each live chart on the page has drawn (the count ui/live_chart_frontend keeps)."""
+    for index in range(page.locator(LIVE_CHART).count()):
+        expect(live_chart(page, index).locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
+    return [int(frame.evaluate("() => document.getElementById('chart').dataset.draws"))
+            for frame in page.frames if "live_chart" in frame.url]
+
+
 def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     open_playground(page, app_url)
     choose(page, "Shape", "Circle")
@@ -85,6 +95,7 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     choose(page, "Hidden activation", "ReLU")
     before = float(metric(page, "Training loss"))
     assert metric(page, "Epoch") == "0"
+    drawn_before = figures_drawn(page)
     readings = play_until(page, epochs=15, seconds=45)
     after = float(metric(page, "Training loss"))
     epochs = int(metric(page, "Epoch").replace(",", ""))
@@ -92,7 +103,11 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     assert after < 0.8 * before, (before, after)
     assert len(set(readings)) >= 3, readings  # the view kept changing while training ran
     assert_no_exception_box(page)
-    assert page.locator(".js-plotly-plot").count() >= 3
+    # the network, the decision regions and the curves stayed mounted and were redrawn while it trained
+    drawn_after = figures_drawn(page)
+    assert len(drawn_after) == 3, drawn_after
+    assert all(after >= before + 3 for before, after in zip(drawn_before, drawn_after, strict=True)), (
+        drawn_before, drawn_after)
     screenshot(page, "playground_trained")
 
 
