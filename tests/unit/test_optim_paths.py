@@ -139,7 +139,8 @@ def test_course_experiment_is_the_course_code(decay):
     assert path.points.shape == (11, 2)
     np.testing.assert_array_equal(path.points, course_loop(decay))
     np.testing.assert_allclose(path.lrs, [5.0 * (0.9**k if decay else 1.0) for k in range(10)], rtol=1e-12)
-    # the same walk by hand in float64: equal early on, within 0.5 after 10 chaotic steps
+    # the same walk by hand in float64: equal early on up to float32 rounding, which the eggholder amplifies
+    # step by step (the sixth point differs by 1.2e-3 on one CPU, by less on another), within 0.5 after 10 steps
     w = [300.0, 135.0]
     by_hand = [tuple(w)]
     for k in range(10):
@@ -148,7 +149,7 @@ def test_course_experiment_is_the_course_code(decay):
         w = [w[0] - lr * gx, w[1] - lr * gy]
         by_hand.append(tuple(w))
     difference = np.abs(path.points - np.array(by_hand)).max(axis=1)
-    assert difference[:6].max() < 1e-3 and difference.max() < 0.5
+    assert difference[:6].max() < 5e-3 and difference.max() < 0.5
     assert path.points[1] == pytest.approx([296.0009, 161.3980], abs=1e-3)
 
 
