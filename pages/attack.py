@@ -187,7 +187,7 @@ def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) 
     show_figure(
         figures.attack_images_figure(result.clean, result.delta, result.adversarial, titles,
                                      t("attack.delta_bar", amplification=amplification), HOVER),
-        width="stretch", key="attack_images",
+        live=True, key="attack_images",
     )
     st.caption(t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=settings.eps))
     left, right = st.columns(2)
@@ -196,7 +196,7 @@ def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) 
             figures.probability_figure(result.clean_probabilities, result.adversarial_probabilities,
                                        (t("attack.before"), t("attack.after", eps=settings.eps)),
                                        t("attack.class_axis"), t("attack.probability_axis"), result.target),
-            width="stretch", key="attack_probabilities",
+            live=True, key="attack_probabilities",
         )
     with right:
         if settings.kind in attacks.ITERATIVE_KINDS:
@@ -215,7 +215,7 @@ def show_steps(result: attacks.AttackResult, settings: attacks.AttackSettings) -
         figures.step_figure(result.step_losses, probabilities, flip, t("attack.step_axis"),
                             t("attack.loss_axis", digit=result.label), t("attack.probability_axis"),
                             t("attack.flip_marker")),
-        width="stretch", key="attack_steps_figure",
+        live=True, key="attack_steps_figure",
     )
     if flip is None:
         st.caption(t("attack.no_flip_steps", steps=settings.steps))
@@ -269,7 +269,7 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
         show_figure(
             figures.map_pair_figure(result.clean, result.adversarial, pair.clean, pair.adversarial, pair.scale, titles,
                                     t("attack.map_bar"), opacity, HOVER),
-            width="stretch", key="attack_maps",
+            live=True, key="attack_maps",
         )
     with difference_column:
         show_figure(
@@ -277,7 +277,7 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
                 pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=settings.eps)),
                 t("attack.difference_bar"), HOVER,
             ),
-            width="stretch", key="attack_difference",
+            live=True, key="attack_difference",
         )
     if method == "grad_cam":
         rows, cols = pair.resolution
@@ -298,7 +298,7 @@ def show_curves(model_key: str, eps: float) -> None:
     show_figure(
         figures.robustness_figure(series, eps, t("attack.current_eps", eps=eps), t("attack.eps_axis"),
                                   t("attack.accuracy_axis")),
-        width="stretch", key="attack_curves",
+        live=True, key="attack_curves",
     )
     any_curve = next(iter(curves.values()))
     st.caption(t("attack.curves_caption", digits=any_curve.digits, pgd_digits=any_curve.pgd_digits,

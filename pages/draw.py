@@ -275,7 +275,7 @@ def show_prediction(prediction: Prediction, flags: tuple[str, ...], caption: str
     if reasons:
         st.warning(t("draw.low_confidence") + " " + " ".join(reasons), icon=":material/help:")
     later.place(lambda: figures.probability_bars(prediction.probabilities, t("draw.bars_title"), t("draw.class_label"),
-                                                 t("draw.probability_label")), config=CHART, key="draw.bars")
+                                                 t("draw.probability_label")), config=CHART, live=True, key="draw.bars")
 
 
 def stages(result: Preprocessed, steps: Steps) -> list[tuple[str, np.ndarray]]:
@@ -302,14 +302,14 @@ def show_stages(result: Preprocessed, steps: Steps, accuracy: float | None, late
     st.subheader(t("draw.stages_title"))
     st.caption(t("draw.stages_intro"))
     later.place(lambda: figures.stages_figure(stages(result, steps), t("draw.value_label"), t("draw.block_mean")),
-                config=CHART, key="draw.stages")
+                config=CHART, live=True, key="draw.stages")
     if accuracy is not None:
         st.caption(t("draw.step_accuracy", accuracy=accuracy, count=STEP_SAMPLE))
 
 
 def show_tensor(tensor: np.ndarray, later: LaterFigures) -> None:
     later.place(lambda: figures.tensor_figure(tensor, t("draw.stage.tensor"), t("draw.value_label")),
-                config=CHART, key="draw.tensor")
+                config=CHART, live=True, key="draw.tensor")
 
 
 def show_inside(model, prediction: Prediction, tensor: np.ndarray, later: LaterFigures) -> None:
@@ -321,7 +321,7 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray, later: LaterF
         later.place(
             lambda: figures.mlp_figure(prediction.hidden, prediction.outputs, titles, t("draw.output_layer"),
                                        t("draw.neuron_label"), activation, t("draw.class_label")),
-            config=CHART, key="draw.mlp",
+            config=CHART, live=True, key="draw.mlp",
         )
     if isinstance(model, DigitCNN):
         st.caption(t("draw.inside_cnn"))
@@ -330,7 +330,7 @@ def show_inside(model, prediction: Prediction, tensor: np.ndarray, later: LaterF
             title = t("draw.feature_maps_title", layer=name, count=count, height=height, width=width)
             later.place(lambda maps=maps, title=title, name=name: figures.feature_maps_figure(
                 maps, title, t("draw.map_label"), activation, columns=16, height=MAP_HEIGHTS[name],
-            ), config=CHART, key=f"draw.maps.{name}")
+            ), config=CHART, live=True, key=f"draw.maps.{name}")
         show_grad_cam(model, prediction, tensor, later)
     if not isinstance(model, DigitCNN):
         st.caption(t("draw.gradcam_cnn_only"))
@@ -351,7 +351,7 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray, l
                                        t("draw.gradcam_overlay", digit=prediction.top),
                                        t("draw.gradcam_coarse", layer=layer, height=rows, width=cols),
                                        t("draw.gradcam_value"), t("draw.value_label")),
-        config=CHART, key="draw.gradcam",
+        config=CHART, live=True, key="draw.gradcam",
     )
     if relu and float(np.max(cam.coarse)) <= 0:
         st.caption(t("draw.gradcam_empty", layer=layer))

@@ -46,6 +46,13 @@ def figures(app: AppTest) -> list[dict]:
     ]
 
 
+def figure_keys(app: AppTest) -> set[str]:
+    """The keys of every figure on the page, plain and live."""
+    return {node.key for node in app.get("plotly_chart")} | {
+        json.loads(node.proto.json_args)["key"] for node in live_charts(app)
+    }
+
+
 def assert_clean(app: AppTest) -> None:
     """No exception element and no error box on the page."""
     assert not app.exception, [e.value for e in app.exception]

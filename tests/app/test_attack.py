@@ -9,7 +9,7 @@ import pytest
 
 from core.data import bundled_split
 from core.i18n import translate
-from tests.app.conftest import assert_clean, run_clean_page, run_page
+from tests.app.conftest import assert_clean, figure_keys, figures, run_clean_page, run_page
 from ui.session import CURRENT_DIGIT_KEY, CurrentDigit
 
 PAGE = "pages/attack.py"
@@ -26,12 +26,8 @@ def texts(app) -> str:
     return "\n".join(str(part) for part in parts)
 
 
-def charts(app) -> list:
-    return app.get("plotly_chart")
-
-
 def chart_keys(app) -> set[str]:
-    return {chart.key for chart in charts(app)}
+    return figure_keys(app)
 
 
 MAIN_CHARTS = {"attack_images", "attack_probabilities"}
@@ -40,7 +36,7 @@ MAP_CHARTS = {"attack_maps", "attack_difference"}
 
 def chart_text(app) -> str:
     """Every Plotly figure's JSON, with its text unescaped."""
-    return " ".join(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in charts(app))
+    return " ".join(json.dumps(figure, ensure_ascii=False) for figure in figures(app))
 
 
 def open_tab(app, key: str, timeout: float | None = None):

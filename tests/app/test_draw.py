@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from core.i18n import translate
 from core.models import MLP
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import assert_clean, figures, run_page
 from ui.session import CURRENT_DIGIT_KEY, PLAYGROUND_NETWORK_KEY, PlaygroundNetwork
 
 PAGE = "pages/draw.py"
@@ -66,8 +66,7 @@ def test_injected_drawing_is_predicted_and_becomes_the_current_digit(seven_app):
     assert "Confidence" in shown(app)
     digit = app.session_state[CURRENT_DIGIT_KEY]
     assert digit.source == "drawing" and digit.image.shape == (28, 28) and digit.label is None
-    charts = [chart.proto.id for chart in app.get("plotly_chart")]
-    assert len(charts) >= 6  # bars, tensor, stages, three conv layers, Grad-CAM
+    assert len(figures(app)) >= 6  # bars, tensor, stages, three conv layers, Grad-CAM
     assert text("draw.stages_title") in [h.value for h in app.subheader]
 
 
@@ -77,7 +76,7 @@ def test_blank_drawing_asks_for_a_drawing_and_invents_nothing():
     assert text("draw.blank") in [i.value for i in app.info]
     assert len(app.metric) == 0
     assert CURRENT_DIGIT_KEY not in app.session_state
-    assert not app.get("plotly_chart")
+    assert not figures(app)
 
 
 def test_a_dot_and_a_scribble_get_a_low_confidence_warning():
@@ -131,7 +130,7 @@ def test_grad_cam_controls(seven_app):
 
 def _chart_texts(app) -> str:
     """Every chart's figure as JSON text (titles, annotations and hover templates included)."""
-    return "\n".join(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in app.get("plotly_chart"))
+    return "\n".join(json.dumps(figure, ensure_ascii=False) for figure in figures(app))
 
 
 def test_playground_digit_model_is_offered_and_used():
