@@ -95,21 +95,20 @@ def play_mode_epochs_per_second(batch_size: int, seconds: float, train_seconds: 
     return trainer.epoch / elapsed, ticks / elapsed, size
 
 
-def chart_draws(page) -> list[int]:
-    """How many figures each live chart of the page has drawn so far (ui/live_chart_frontend counts them)."""
-    return [
-        int(frame.evaluate("() => document.getElementById('chart').dataset.draws || 0"))
-        for frame in page.frames
-        if "live_chart" in frame.url
-    ]
-
-
 def browser_updates_per_second(seconds: float) -> tuple[float, int, list[float]]:
     """Open the playground (2-4-1 on XOR, batch 16), press Play, count epoch-counter changes and the
     figures each live chart drew."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT, start_server, stop_server, wait_for_idle
+    from tests.e2e.conftest import (
+        CHROMIUM,
+        CHROMIUM_FLAGS,
+        VIEWPORT,
+        live_chart_draws,
+        start_server,
+        stop_server,
+        wait_for_idle,
+    )
 
     process, url = start_server()
     try:
@@ -138,9 +137,9 @@ def browser_updates_per_second(seconds: float) -> tuple[float, int, list[float]]
             )
             page.get_by_role("button", name="Play").click()
             page.wait_for_timeout(1000)  # let Play settle in
-            before, draws_before = page.evaluate("window.__updates.length"), chart_draws(page)
+            before, draws_before = page.evaluate("window.__updates.length"), live_chart_draws(page)
             page.wait_for_timeout(seconds * 1000)
-            after, draws_after = page.evaluate("window.__updates.length"), chart_draws(page)
+            after, draws_after = page.evaluate("window.__updates.length"), live_chart_draws(page)
             page.get_by_role("button", name="Pause").click()
             epoch = page.get_by_test_id("stMetric").filter(has_text="Epoch").get_by_test_id("stMetricValue")
             final = int(epoch.inner_text().replace(",", ""))

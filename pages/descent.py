@@ -12,6 +12,7 @@ from core import optim_paths as optim
 from core import surfaces
 from ui.figures import show_figure
 from ui.i18n import t
+from ui.live_chart import clicked_point
 from ui.page_params import DESCENT_DEFAULT_KINDS as DEFAULT_KINDS
 from ui.page_params import DESCENT_MAX_RACERS as MAX_RACERS
 from ui.page_params import racer_bindings
@@ -78,7 +79,7 @@ def load_course_experiment() -> None:
 
 def start_from_click() -> None:
     """A click on the map's invisible point grid: that point becomes the start."""
-    click = st.session_state[MAP_KEY]
+    click = clicked_point(MAP_KEY)
     if click:
         st.session_state["descent_start_x"] = float(click["x"])
         st.session_state["descent_start_y"] = float(click["y"])

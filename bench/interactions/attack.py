@@ -20,7 +20,7 @@ STEP = 0.01
 
 def page_ready(page: Page) -> None:
     """The page as the harness opened it (ui.serve gives deep links the app's navigation)."""
-    expect(live_chart(page, 0).locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
+    expect(live_chart(page, 0)).to_contain_text("ε = ", timeout=30_000)
     page.get_by_role("slider").first.focus()
 
 
@@ -29,8 +29,7 @@ def press_right(page: Page, repetition: int) -> None:
 
 
 EVERY_EPS_FIGURE_SHOWS = """([selector, before, after]) => {
-    const charts = Array.from(document.querySelectorAll(selector))
-        .map(frame => frame.contentDocument && frame.contentDocument.body).filter(Boolean);
+    const charts = Array.from(document.querySelectorAll(selector));
     const labelled = charts.filter(chart => chart.textContent.includes("ε = "));
     const fresh = chart => chart.textContent.includes(after) && !chart.textContent.includes(before);
     return labelled.length >= 4 && labelled.every(fresh);

@@ -25,18 +25,22 @@ def run_page(page_path: str, session_state: dict | None = None) -> AppTest:
     return app
 
 
-LIVE_CHART = "ui.live_chart.live_chart"
+LIVE_CHART = "live_chart"
 
 
 def live_charts(app: AppTest) -> list:
     """The page's live charts (ui/live_chart.py), in page order."""
-    return [node for node in app.get("component_instance") if node.proto.component_name == LIVE_CHART]
+    return [node for node in app.get("bidi_component") if node.proto.component_name == LIVE_CHART]
+
+
+def live_message(node) -> dict:
+    """What a live chart was sent: {"revision", "settings": {"key", "height", ...}, "figure"}."""
+    return json.loads(node.proto.bytes)
 
 
 def live_figure(node) -> dict:
     """The figure a live chart was given: {"data", "layout", "frames"}."""
-    payload = next(arg.bytes for arg in node.proto.special_args if arg.key == "figure")
-    return json.loads(payload)
+    return live_message(node)["figure"]
 
 
 def figures(app: AppTest) -> list[dict]:
@@ -49,7 +53,7 @@ def figures(app: AppTest) -> list[dict]:
 def figure_keys(app: AppTest) -> set[str]:
     """The keys of every figure on the page, plain and live."""
     return {node.key for node in app.get("plotly_chart")} | {
-        json.loads(node.proto.json_args)["key"] for node in live_charts(app)
+        live_message(node)["settings"]["key"] for node in live_charts(app)
     }
 
 

@@ -100,7 +100,7 @@ def shown_texts(app) -> Iterator[tuple[str, str]]:
                 for text in figure_texts(json.loads(node.proto.spec)):
                     yield "figure", text
                 continue
-            if kind == "component_instance" and node.proto.component_name == LIVE_CHART:
+            if kind == "bidi_component" and node.proto.component_name == LIVE_CHART:
                 for text in figure_texts(live_figure(node)):
                     yield "figure", text
                 continue

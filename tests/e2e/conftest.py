@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
@@ -157,13 +157,20 @@ def open_page(page: Page, base_url: str, url_path: str = "") -> None:
     wait_for_idle(page)
 
 
-# A figure that changes many times in a row is drawn in a frame that stays mounted (ui/live_chart.py).
-LIVE_CHART = 'iframe[title="ui.live_chart.live_chart"]'
+# A figure that changes many times in a row is drawn by a chart that stays mounted (ui/live_chart.py): the
+# Plotly chart is this element itself; its data-key is the key the page gave it, data-draws how many
+# figures it has drawn.
+LIVE_CHART = ".live-chart"
 
 
-def live_chart(page: Page, index: int = 0) -> FrameLocator:
-    """The document of the page's index-th live chart (its Plotly chart is `.js-plotly-plot` inside)."""
-    return page.frame_locator(LIVE_CHART).nth(index)
+def live_chart(page: Page, index: int = 0) -> Locator:
+    """The page's index-th live chart."""
+    return page.locator(LIVE_CHART).nth(index)
+
+
+def live_chart_draws(page: Page) -> list[int]:
+    """How many figures each live chart on the page has drawn so far, in page order."""
+    return page.eval_on_selector_all(LIVE_CHART, "charts => charts.map(chart => Number(chart.dataset.draws || 0))")
 
 
 def assert_no_exception_box(page: Page) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.i18n import translate
-from tests.e2e.conftest import LIVE_CHART, assert_no_exception_box, live_chart, screenshot, wait_for_idle
+from tests.e2e.conftest import LIVE_CHART, assert_no_exception_box, screenshot, wait_for_idle
 from tests.e2e.test_draw import SEVEN, draw, open_draw_page, predicted_digit
 
 pytestmark = pytest.mark.e2e
@@ -22,12 +22,9 @@ def eps_slider(page: Page):
     return page.get_by_role("slider").first
 
 
-GRAD_CAM_CHART = 2  # after the images and the probability bars
-
-
 def grad_cam_chart(page: Page):
-    """The frame of the clean/adversarial Grad-CAM pair."""
-    return page.locator(LIVE_CHART).nth(GRAD_CAM_CHART)
+    """The clean/adversarial Grad-CAM pair."""
+    return page.locator(f'{LIVE_CHART}[data-key="attack_maps"]')
 
 
 def set_eps_to_zero(page: Page) -> None:
@@ -44,7 +41,7 @@ def raise_eps_until_flipped(page: Page) -> int:
         eps_slider(page).focus()
         page.keyboard.press("ArrowRight")
         wait_for_idle(page, settle=0.3)
-        expect(live_chart(page, GRAD_CAM_CHART).locator("body")).to_contain_text(f"ε = {presses / 100:.2f}")
+        expect(grad_cam_chart(page)).to_contain_text(f"ε = {presses / 100:.2f}")
         if flipped.count() > 0:
             return presses
     raise AssertionError(f"the prediction did not flip up to ε = {MAX_PRESSES / 100:.2f}")
@@ -88,7 +85,7 @@ def test_iterative_attack_shows_its_steps(page, app_url):
     page.get_by_role("option", name=en("attack.kind_pgd")).click()
     wait_for_idle(page)
     expect(page.get_by_text(en("attack.alpha"))).to_be_visible()
-    steps_chart = live_chart(page, 2)  # after the images and the probability bars
+    steps_chart = page.locator(f'{LIVE_CHART}[data-key="attack_steps_figure"]')
     expect(steps_chart.get_by_text(en("attack.step_axis"), exact=True)).to_be_visible()
     assert_no_exception_box(page)
     screenshot(page, "attack_pgd")

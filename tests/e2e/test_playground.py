@@ -13,7 +13,7 @@ from tests.e2e.conftest import (
     VIEWPORT,
     ConsoleWatch,
     assert_no_exception_box,
-    live_chart,
+    live_chart_draws,
     open_page,
     screenshot,
     wait_for_idle,
@@ -79,14 +79,6 @@ def pause(page: Page) -> None:
                 raise
 
 
-def figures_drawn(page: Page) -> list[int]:
-    """How many figures each live chart on the page has drawn (the count ui/live_chart_frontend keeps)."""
-    for index in range(page.locator(LIVE_CHART).count()):
-        expect(live_chart(page, index).locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
-    return [int(frame.evaluate("() => document.getElementById('chart').dataset.draws"))
-            for frame in page.frames if "live_chart" in frame.url]
-
-
 def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     open_playground(page, app_url)
     choose(page, "Shape", "Circle")
@@ -95,7 +87,8 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     choose(page, "Hidden activation", "ReLU")
     before = float(metric(page, "Training loss"))
     assert metric(page, "Epoch") == "0"
-    drawn_before = figures_drawn(page)
+    expect(page.locator(LIVE_CHART)).to_have_count(3)
+    drawn_before = live_chart_draws(page)
     readings = play_until(page, epochs=15, seconds=45)
     after = float(metric(page, "Training loss"))
     epochs = int(metric(page, "Epoch").replace(",", ""))
@@ -104,7 +97,7 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     assert len(set(readings)) >= 3, readings  # the view kept changing while training ran
     assert_no_exception_box(page)
     # the network, the decision regions and the curves stayed mounted and were redrawn while it trained
-    drawn_after = figures_drawn(page)
+    drawn_after = live_chart_draws(page)
     assert len(drawn_after) == 3, drawn_after
     assert all(after >= before + 3 for before, after in zip(drawn_before, drawn_after, strict=True)), (
         drawn_before, drawn_after)

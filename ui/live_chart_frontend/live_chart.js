@@ -1,0 +1,103 @@
+// One Plotly chart per mounted component, kept across reruns: every new figure from the app is applied
+// with Plotly.react, which redraws only what changed, and a figure that arrives while another is being
+// drawn replaces any figure still waiting (a live view never queues up stale frames).
+const charts = new WeakMap();
+let plotlyLoading = null;
+let templateLoading = null;
+
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      // plotly.min.js is a UMD bundle: with an AMD loader on the page it would not set window.Plotly.
+      const define = window.define;
+      window.define = undefined;
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => { window.define = define; resolve(window.Plotly); };
+      script.onerror = () => {
+        window.define = define;
+        plotlyLoading = null;
+        reject(new Error("plotly.js did not load"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return plotlyLoading;
+}
+
+function loadTemplate(url) {
+  if (!templateLoading) {
+    templateLoading = fetch(url).then(response => response.json()).catch(error => {
+      templateLoading = null;
+      throw error;
+    });
+  }
+  return templateLoading;
+}
+
+function chartIn(parentElement) {
+  let state = charts.get(parentElement);
+  if (!state) {
+    const chart = document.createElement("div");
+    chart.className = "live-chart";
+    chart.style.width = "100%";
+    const problem = document.createElement("div");
+    problem.className = "live-chart-problem";
+    problem.style.cssText = "color: #b42318; padding: 0.5rem 0;";
+    problem.hidden = true;
+    parentElement.append(chart, problem);
+    state = {chart, problem, waiting: null, drawing: false, shown: null, listening: false, draws: 0, trigger: null};
+    charts.set(parentElement, state);
+  }
+  return state;
+}
+
+async function drawWaiting(state) {
+  state.drawing = true;
+  while (state.waiting) {
+    const text = state.waiting;
+    state.waiting = null;
+    if (state.shown && text.startsWith(`{"revision": "${state.shown}"`)) continue;
+    let spec = null;
+    try {
+      const message = JSON.parse(text);
+      spec = {...message.settings, revision: message.revision, figure: message.figure};
+      state.chart.dataset.key = spec.key;
+      state.chart.style.minHeight = `${spec.height}px`;
+      const [Plotly, template] = await Promise.all([loadPlotly(spec.plotly), loadTemplate(spec.template)]);
+      const figure = spec.figure;
+      figure.layout.template = template;
+      await Plotly.react(state.chart, {
+        data: figure.data, layout: figure.layout, frames: figure.frames || [],
+        config: {displaylogo: false, responsive: true, ...spec.config},
+      });
+      state.shown = spec.revision;
+      state.problem.hidden = true;
+      state.chart.dataset.draws = String(++state.draws);
+      if (spec.clicks && !state.listening) listenForClicks(state);
+    } catch (error) {
+      state.problem.textContent = `${spec && spec.problem ? spec.problem : "This figure could not be drawn."} (${error.message})`;
+      state.problem.hidden = false;
+    }
+  }
+  state.drawing = false;
+}
+
+function listenForClicks(state) {
+  state.listening = true;
+  state.chart.on("plotly_click", event => {
+    const point = event.points && event.points[0];
+    if (!point || !state.trigger) return;
+    state.trigger("click", {x: point.x, y: point.y, curve: point.curveNumber, index: point.pointIndex});
+  });
+}
+
+export default function (component) {
+  const {data, parentElement, setTriggerValue} = component;
+  if (!data) return;
+  const state = chartIn(parentElement);
+  state.trigger = setTriggerValue;
+  state.waiting = new TextDecoder().decode(data);
+  if (!state.drawing) drawWaiting(state);
+}
