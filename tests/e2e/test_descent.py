@@ -82,3 +82,22 @@ def test_playback_and_typed_start_and_bad_input(page, app_url):
     expect(page.get_by_text("Showing the last run that worked")).to_be_visible()
     assert_no_exception_box(page)
     screenshot(page, "descent_bad_start")
+
+
+def test_figures_follow_a_slider_while_messages_appear_above_them(page, app_url):
+    """lr 10 sends SGD out of the eggholder's box: warnings appear above the charts, which still show the new race."""
+    open_page(page, app_url, "descent")
+    page.get_by_role("slider", name="Learning rate (log scale)").first.focus()
+    for key, name in (("ArrowRight", "1: SGD, lr 2"), ("ArrowRight", "1: SGD, lr 5"), ("ArrowRight", "1: SGD, lr 10"),
+                      ("ArrowLeft", "1: SGD, lr 5")):
+        page.keyboard.press(key)
+        wait_for_idle(page)
+        for index in range(2):
+            expect(live_chart(page, index).locator("text.legendtext").filter(has_text=name)).to_have_count(
+                1, timeout=30_000)
+        left = page.get_by_text("left the domain at step")
+        if name.endswith("lr 10"):
+            expect(left.first).to_be_visible()
+        else:
+            expect(left).to_have_count(0)
+    assert_no_exception_box(page)
