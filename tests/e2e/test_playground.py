@@ -142,3 +142,29 @@ def test_two_sessions_at_once_do_not_disturb_each_other(page, browser, app_url):
     finally:
         other_context.close()
     assert not watch.errors, watch.errors
+
+
+EDGE_POINT_ON_SCREEN = """chart => {
+    const layout = chart._fullLayout;
+    const index = chart.data.findIndex(trace => (trace.hovertemplate || "").includes("weight w ="));
+    const trace = chart._fullData[index];
+    const box = chart.getBoundingClientRect();
+    const xaxis = layout[(trace.xaxis || "x").replace("x", "xaxis")];
+    const yaxis = layout[(trace.yaxis || "y").replace("y", "yaxis")];
+    return {x: box.left + xaxis._offset + xaxis.d2p(trace.x[0]), y: box.top + yaxis._offset + yaxis.d2p(trace.y[0])};
+}"""
+
+
+def test_hovering_an_edge_shows_its_weight_and_gradient(page, app_url):
+    open_playground(page, app_url)
+    page.get_by_role("button", name="Step: one epoch").click()
+    wait_for_idle(page)
+    network = page.locator(f'{LIVE_CHART}[data-key="pg_network_chart"]')
+    network.scroll_into_view_if_needed()
+    point = network.evaluate(EDGE_POINT_ON_SCREEN)
+    page.mouse.move(point["x"] + 40, point["y"] + 40)
+    page.mouse.move(point["x"], point["y"], steps=4)
+    label = network.locator(".hoverlayer")
+    expect(label).to_contain_text("weight w =", timeout=10_000)
+    expect(label).to_contain_text("gradient ∂L/∂w =")
+    screenshot(page, "playground_edge_hover")
