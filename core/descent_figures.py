@@ -6,6 +6,7 @@ Every visible string arrives already translated (the `text` arguments); nothing 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -358,6 +359,14 @@ class RaceCurveText:
     distance: CurveText
 
 
+@functools.cache
+def _three_panels(titles: tuple[str, str, str]) -> dict:
+    """The layout of three panels side by side with their titles (make_subplots takes longer than the rest of
+    the figure, so the grid is laid out once per set of titles)."""
+    layout = make_subplots(rows=1, cols=3, subplot_titles=list(titles), horizontal_spacing=0.07).layout
+    return {key: value for key, value in layout.to_plotly_json().items() if key != "template"}
+
+
 def race_curves_figure(
     paths: Sequence[Path], names: Sequence[str], text: RaceCurveText, height: int = 340
 ) -> go.Figure:
@@ -367,26 +376,26 @@ def race_curves_figure(
     restart is marked where it happens; the distance panel says so when the surface has no known minimum.
     """
     panels = (text.loss, text.lr, text.distance)
-    figure = make_subplots(rows=1, cols=3, subplot_titles=[panel.title for panel in panels],
-                           horizontal_spacing=0.07)
+    figure = go.Figure(layout=_three_panels(tuple(panel.title for panel in panels)))
     series = ([path.losses for path in paths], [path.lrs for path in paths], [path.distances for path in paths])
     for column, (panel, values_per_path) in enumerate(zip(panels, series), start=1):
         log_y = column == 3
+        suffix = "" if column == 1 else str(column)
         for index, (values, name) in enumerate(zip(values_per_path, names)):
             if values is None or len(values) == 0:
                 continue
             shown = np.where(values > 0, values, np.nan) if log_y else values
             figure.add_trace(go.Scatter(
                 x=np.arange(len(values)), y=shown, mode="lines+markers" if column == 2 and len(values) <= MARKED_RATES
-                else "lines", name=name,
+                else "lines", name=name, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                 legendgroup=name, showlegend=column == 1, line={"color": colour(index), "width": 2},
                 marker={"size": 4}, hovertemplate=f"{name}<br>{panel.x_title} %{{x}}: %{{y:.4g}}<extra></extra>",
-            ), row=1, col=column)
+            ))
         if not any(values is not None and len(values) for values in values_per_path) and panel.empty:
             figure.add_annotation(text=panel.empty, showarrow=False, xref=f"x{column} domain",
                                   yref=f"y{column} domain", x=0.5, y=0.5)
-        figure.update_xaxes(title_text=panel.x_title, row=1, col=column)
-        figure.update_yaxes(title_text=panel.y_title, type="log" if log_y else "linear", row=1, col=column)
+        y_axis = {"title": {"text": panel.y_title}, "type": "log" if log_y else "linear"}
+        figure.update_layout({f"xaxis{suffix}": {"title": {"text": panel.x_title}}, f"yaxis{suffix}": y_axis})
     for index, path in enumerate(paths):
         if path.settings.schedule == "warmup_decay" and len(path.lrs) > WARMUP_EPOCHS:
             figure.add_annotation(x=WARMUP_EPOCHS, y=path.lrs[WARMUP_EPOCHS], xref="x2", yref="y2",
