@@ -95,9 +95,15 @@ function listenForClicks(state) {
 
 export default function (component) {
   const {data, parentElement, setTriggerValue} = component;
-  if (!data) return;
+  if (!data) return undefined;
   const state = chartIn(parentElement);
   state.trigger = setTriggerValue;
   state.waiting = new TextDecoder().decode(data);
   if (!state.drawing) drawWaiting(state);
+  // Once the chart has left the page, free it (Plotly keeps a window resize listener per chart otherwise).
+  return () => {
+    if (parentElement.isConnected) return;
+    if (window.Plotly) window.Plotly.purge(state.chart);
+    charts.delete(parentElement);
+  };
 }
