@@ -26,7 +26,7 @@ def show_figure(figure: go.Figure, *, live: bool = False, **options):
 
     A live figure (one that changes many times in a row: a view while training, a map under a slider)
     goes to a chart that stays mounted and redraws only what changed (ui.live_chart); it needs a key,
-    and its on_click callback gets the clicked point in st.session_state[key].
+    and its on_click callback reads the clicked point with ui.live_chart.clicked_point(key).
     """
     if lecture_mode():
         figure = for_lecture(figure)
