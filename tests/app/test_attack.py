@@ -26,10 +26,6 @@ def texts(app) -> str:
     return "\n".join(str(part) for part in parts)
 
 
-def chart_keys(app) -> set[str]:
-    return figure_keys(app)
-
-
 MAIN_CHARTS = {"attack_images", "attack_probabilities"}
 MAP_CHARTS = {"attack_maps", "attack_difference"}
 
@@ -59,7 +55,7 @@ def app():
 def test_opens_with_a_held_out_digit_and_every_figure(app):
     assert app.title[0].value == en("attack.title")
     assert en("attack.no_current_digit") in texts(app)
-    assert chart_keys(app) == MAIN_CHARTS | MAP_CHARTS
+    assert figure_keys(app) == MAIN_CHARTS | MAP_CHARTS
     assert "‖δ‖∞ = 0.100" in texts(app)
     assert en("attack.layer_resolution", layer="conv2", rows=14, cols=14) in texts(app)
     assert en("attack.map_all_zero") not in texts(app), "the default view shows a map, not a blank"
@@ -90,7 +86,7 @@ def test_every_attack_runs(app, kind):
     app.selectbox(key="attack_kind").set_value(kind).run()
     assert_clean(app)
     steps = {"attack_steps_figure"} if kind in ("ifgsm", "pgd") else set()
-    assert chart_keys(app) == MAIN_CHARTS | MAP_CHARTS | steps
+    assert figure_keys(app) == MAIN_CHARTS | MAP_CHARTS | steps
     if kind == "noise":
         assert en("attack.noise_note") in texts(app)
 
@@ -135,7 +131,7 @@ def test_every_model(app, model):
         assert en("attack.mlp_note") in texts(app)
         app.radio(key="attack_mlp_method").set_value("integrated_gradients").run()
         assert_clean(app)
-        assert chart_keys(app) == MAIN_CHARTS | MAP_CHARTS
+        assert figure_keys(app) == MAIN_CHARTS | MAP_CHARTS
 
 
 def test_grad_cam_controls(app):
@@ -170,12 +166,12 @@ def test_blank_current_digit_is_explained_and_a_held_out_digit_is_used():
     app = run_page(PAGE, {CURRENT_DIGIT_KEY: CurrentDigit(np.zeros((28, 28), np.float32), "drawing")})
     assert_clean(app)
     assert app.warning[0].value == en("attack.blank_digit")
-    assert chart_keys(app) == MAIN_CHARTS | MAP_CHARTS
+    assert figure_keys(app) == MAIN_CHARTS | MAP_CHARTS
 
 
 def test_sanity_check_tab(app):
     open_tab(app, "attack.tab_sanity")
-    assert chart_keys(app) == MAIN_CHARTS | {"attack_sanity_real", "attack_sanity_random"}
+    assert figure_keys(app) == MAIN_CHARTS | {"attack_sanity_real", "attack_sanity_random"}
     assert "Correlation" in texts(app)
 
 

@@ -168,6 +168,11 @@ def live_chart(page: Page, index: int = 0) -> Locator:
     return page.locator(LIVE_CHART).nth(index)
 
 
+def live_chart_by_key(page: Page, key: str) -> Locator:
+    """The live chart a page showed under key."""
+    return page.locator(f'{LIVE_CHART}[data-key="{key}"]')
+
+
 def live_chart_draws(page: Page) -> list[int]:
     """How many figures each live chart on the page has drawn so far, in page order."""
     return page.eval_on_selector_all(LIVE_CHART, "charts => charts.map(chart => Number(chart.dataset.draws || 0))")

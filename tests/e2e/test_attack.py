@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.i18n import translate
-from tests.e2e.conftest import LIVE_CHART, assert_no_exception_box, screenshot, wait_for_idle
+from tests.e2e.conftest import assert_no_exception_box, live_chart_by_key, screenshot, wait_for_idle
 from tests.e2e.test_draw import SEVEN, draw, open_draw_page, predicted_digit
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ def eps_slider(page: Page):
 
 def grad_cam_chart(page: Page):
     """The clean/adversarial Grad-CAM pair."""
-    return page.locator(f'{LIVE_CHART}[data-key="attack_maps"]')
+    return live_chart_by_key(page, "attack_maps")
 
 
 def set_eps_to_zero(page: Page) -> None:
@@ -85,7 +85,7 @@ def test_iterative_attack_shows_its_steps(page, app_url):
     page.get_by_role("option", name=en("attack.kind_pgd")).click()
     wait_for_idle(page)
     expect(page.get_by_text(en("attack.alpha"))).to_be_visible()
-    steps_chart = page.locator(f'{LIVE_CHART}[data-key="attack_steps_figure"]')
+    steps_chart = live_chart_by_key(page, "attack_steps_figure")
     expect(steps_chart.get_by_text(en("attack.step_axis"), exact=True)).to_be_visible()
     assert_no_exception_box(page)
     screenshot(page, "attack_pgd")

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
-    LIVE_CHART,
     assert_no_exception_box,
     live_chart,
     open_page,
@@ -21,7 +20,7 @@ GRID_STEP = 2 * DOMAIN / 40
 
 def map_plot_area(page: Page) -> dict:
     """The bounding box of the map's plotting area (Plotly's drag layer of the first chart)."""
-    page.locator(LIVE_CHART).first.scroll_into_view_if_needed()
+    live_chart(page, 0).scroll_into_view_if_needed()
     drag = live_chart(page, 0).locator("rect.nsewdrag").first
     expect(drag).to_be_visible(timeout=30_000)
     return drag.bounding_box()
@@ -66,8 +65,8 @@ def test_playback_and_typed_start_and_bad_input(page, app_url):
     page.get_by_role("button", name="Load the course's experiment").first.click()
     wait_for_idle(page)
     expect(page.get_by_role("slider", name="Steps").first).to_have_value("10")
-    page.locator(LIVE_CHART).first.scroll_into_view_if_needed()
     chart = live_chart(page, 0)
+    chart.scroll_into_view_if_needed()
     play = chart.get_by_text("▶ Play")
     expect(play).to_be_visible()
     play.click()

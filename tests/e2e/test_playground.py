@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     VIEWPORT,
     ConsoleWatch,
     assert_no_exception_box,
+    live_chart_by_key,
     live_chart_draws,
     open_page,
     screenshot,
@@ -159,7 +160,7 @@ def test_hovering_an_edge_shows_its_weight_and_gradient(page, app_url):
     open_playground(page, app_url)
     page.get_by_role("button", name="Step: one epoch").click()
     wait_for_idle(page)
-    network = page.locator(f'{LIVE_CHART}[data-key="pg_network_chart"]')
+    network = live_chart_by_key(page, "pg_network_chart")
     network.scroll_into_view_if_needed()
     point = network.evaluate(EDGE_POINT_ON_SCREEN)
     page.mouse.move(point["x"] + 40, point["y"] + 40)
