@@ -1,4 +1,4 @@
-"""Adversarial attacks on [0, 1] images (teaching.md §6), a matched-noise baseline, feature
+"""Adversarial attacks on [0, 1] images (docs/course.md §6), a matched-noise baseline, feature
 squeezing, robustness curves and short adversarial fine-tuning of a session copy.
 
 Every attack ascends (or, when targeted, descends) the cross-entropy of the model's scores, so the
@@ -11,14 +11,14 @@ input carries a gradient.
 from __future__ import annotations
 
 import copy
-import warnings
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from captum.robust import FGSM, PGD
+from captum.robust import FGSM
 from torch import nn
 
 from core.models import class_probabilities
@@ -30,11 +30,44 @@ CURVE_EPSILONS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 CURVE_PGD_STEPS = 10
 CURVE_PGD_DIGITS = 500
 BATCH = 250
+PGD_STEP_FACTOR = 2.5
+"""Madry et al.'s PGD step size α = 2.5·ε/steps: the iterates can reach the ε-ball's edge from anywhere in it."""
+
+
+def standard_alpha(eps: float, steps: int) -> float:
+    """PGD's standard step size 2.5·ε/steps."""
+    return PGD_STEP_FACTOR * float(eps) / max(1, int(steps))
+
+
+class _ExactCrossEntropy(torch.autograd.Function):
+    """Per-example cross-entropy of logits, computed in float64, whose gradient cannot vanish by rounding.
+
+    The usual gradient softmax(z) − onehot(y) loses its true-class term p_y − 1 to rounding once p_y
+    rounds to 1 (681 of 2,000 held-out digits for the standard CNN in float32): the sign step then
+    points the wrong way. The exact identity ∂L/∂z_y = −Σ_{j≠y} p_j keeps every term.
+    """
+
+    @staticmethod
+    def forward(ctx, scores: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        log_probabilities = torch.log_softmax(scores.detach().to(torch.float64), dim=-1)
+        ctx.save_for_backward(log_probabilities, labels)
+        ctx.dtype = scores.dtype
+        return (-log_probabilities.gather(1, labels[:, None])[:, 0]).to(scores.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor) -> tuple[torch.Tensor, None]:
+        log_probabilities, labels = ctx.saved_tensors
+        others = log_probabilities.exp().scatter(1, labels[:, None], 0.0)
+        gradient = others.scatter(1, labels[:, None], -others.sum(dim=1, keepdim=True))
+        return (gradient * grad_output.to(torch.float64)[:, None]).to(ctx.dtype), None
 
 
 def cross_entropy_on_scores(scores: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Per-example cross-entropy of the model's scores (logits); Captum's default −log(output) is not."""
-    return F.cross_entropy(scores, labels, reduction="none")
+    """Per-example cross-entropy of the model's scores (logits), with a gradient that saturation cannot zero.
+
+    Captum's default loss, −log(output), assumes probabilities; this one takes logits.
+    """
+    return _ExactCrossEntropy.apply(scores, labels.to(torch.long))
 
 
 def _as_batch(images: np.ndarray | torch.Tensor) -> torch.Tensor:
@@ -121,21 +154,6 @@ def pgd(model: nn.Module, images, labels, eps: float, alpha: float, steps: int, 
     return iterates[-1]
 
 
-def captum_pgd(model: nn.Module, images, labels, eps: float, alpha: float, steps: int,
-               random_start: bool = False, seed: int = 0) -> torch.Tensor:
-    """Captum's own PGD (L∞, cross-entropy on scores, bounded to [0, 1]); random start from the seeded global RNG."""
-    x = _as_batch(images)
-    y = _as_labels(labels, len(x))
-    attack = PGD(model, loss_func=cross_entropy_on_scores, lower_bound=0.0, upper_bound=1.0)
-    attack.fgsm.zero_thresh = 0.0
-    with torch.random.fork_rng(), torch.enable_grad(), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Input Tensor 0 did not already require gradients")
-        torch.manual_seed(int(seed))
-        result = attack.perturb(x.requires_grad_(True), radius=float(eps), step_size=float(alpha),
-                                step_num=int(steps), target=y, random_start=random_start)
-    return result.detach()
-
-
 def noise_like(delta: torch.Tensor, clean: torch.Tensor, seed: int, bisection_steps: int = 30) -> torch.Tensor:
     """clean + Gaussian noise, scaled per image so that the clipped perturbation has the L2 norm of `delta`."""
     generator = torch.Generator().manual_seed(int(seed))
@@ -159,9 +177,11 @@ def noise_like(delta: torch.Tensor, clean: torch.Tensor, seed: int, bisection_st
 
 @dataclass(frozen=True)
 class AttackSettings:
+    """One attack's settings; `alpha` None means the standard step size 2.5·ε/steps (PGD's default)."""
+
     kind: str = "fgsm"
     eps: float = 0.1
-    alpha: float = 0.01
+    alpha: float | None = 0.01
     steps: int = 10
     target: int | None = None
     seed: int = 0
@@ -173,6 +193,18 @@ class AttackSettings:
             raise ValueError("a targeted attack needs a target class")
         if not 1 <= self.steps <= STEPS_CAP:
             raise ValueError(f"steps must be between 1 and {STEPS_CAP}")
+        if self.alpha is not None and not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise ValueError("the step size α must be a positive number")
+
+    @property
+    def step_size(self) -> float:
+        """α as used: the chosen one, or 2.5·ε/steps."""
+        return standard_alpha(self.eps, self.steps) if self.alpha is None else float(self.alpha)
+
+    @property
+    def budget_unreachable(self) -> bool:
+        """An iterative attack whose α·steps is below ε cannot reach the edge of its ε-ball."""
+        return self.kind in ITERATIVE_KINDS and self.step_size * self.steps < self.eps - 1e-12
 
 
 @dataclass(frozen=True)
@@ -245,7 +277,7 @@ def run_attack(model: nn.Module, image: np.ndarray, label: int | None, settings:
     if kind in ITERATIVE_KINDS:
         start = random_start(clean, eps, settings.seed) if kind == "pgd" else None
         iterates = [clean if start is None else start]
-        iterates += list(iterative_steps(model, clean, label, eps, settings.alpha, settings.steps, start))
+        iterates += list(iterative_steps(model, clean, label, eps, settings.step_size, settings.steps, start))
         path = torch.cat(iterates)
     elif kind == "targeted_fgsm":
         path = torch.cat([clean, fgsm(model, clean, target, eps, targeted=True)])
@@ -301,7 +333,7 @@ def pgd_still_correct(model: nn.Module, images: torch.Tensor, labels: torch.Tens
     """Which images PGD (random start, α = 2.5ε/steps) fails to fool at every iterate; fooled ones stop early."""
     correct = predictions(model, images) == labels
     active = correct.nonzero().flatten()
-    alpha = 2.5 * eps / steps
+    alpha = standard_alpha(eps, steps)
     clean = images[active]
     current = random_start(clean, eps, seed)
     for step in range(steps + 1):
@@ -422,6 +454,12 @@ def squeezed_copies(image: np.ndarray, bits: int, median_size: int) -> tuple[np.
     return reduce_bit_depth(x, bits)[0, 0].numpy(), median_smooth(x, median_size)[0, 0].numpy()
 
 
+def detector_split(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the digits that set the detector's threshold (even positions) and of those it is measured on."""
+    indices = np.arange(count)
+    return indices[0::2], indices[1::2]
+
+
 def threshold_for_false_positives(clean_scores: np.ndarray, rate: float = 0.05) -> float:
     """The score that flags the given share of clean inputs (the (1 − rate) quantile)."""
     return float(np.quantile(clean_scores, 1.0 - rate))
@@ -439,23 +477,24 @@ class DetectorEvaluation:
 def evaluate_detector(model: nn.Module, images: np.ndarray, labels: np.ndarray, bits: int, median_size: int,
                       eps: float, pgd_steps: int = CURVE_PGD_STEPS, seed: int = 0,
                       rate: float = 0.05, progress: Callable[[float], None] | None = None) -> DetectorEvaluation:
-    """Threshold on the first half of the digits (clean), rates on the second half under FGSM and PGD.
+    """Threshold on the even-numbered digits (clean), rates on the odd-numbered ones under FGSM and PGD.
 
+    The held-out digits are sorted by class, so alternating keeps every class in both halves.
     `progress(fraction_done)` is called as the work goes (PGD, the bulk of it, after each step).
     """
     report = progress or (lambda fraction: None)
     x = _as_batch(images)
     y = _as_labels(labels, len(x))
-    half = len(x) // 2
-    threshold = threshold_for_false_positives(squeeze_scores(model, x[:half], bits, median_size).score, rate)
-    test_x, test_y = x[half:], y[half:]
+    calibration, test = detector_split(len(x))
+    threshold = threshold_for_false_positives(squeeze_scores(model, x[calibration], bits, median_size).score, rate)
+    test_x, test_y = x[test], y[test]
     clean_flags = squeeze_scores(model, test_x, bits, median_size).score > threshold
     correct = predictions(model, test_x) == test_y
     report(0.1)
     fgsm_examples = (test_x + eps * input_gradients(model, test_x, test_y).sign()).clamp(0, 1)
     report(0.15)
     pgd_examples = random_start(test_x, eps, seed)
-    steps = iterative_steps(model, test_x, test_y, eps, 2.5 * eps / pgd_steps, pgd_steps, pgd_examples, False)
+    steps = iterative_steps(model, test_x, test_y, eps, standard_alpha(eps, pgd_steps), pgd_steps, pgd_examples)
     for step, latest in enumerate(steps, start=1):
         pgd_examples = latest
         report(0.15 + 0.8 * step / pgd_steps)
@@ -482,13 +521,17 @@ def trainable_copy(model: nn.Module) -> nn.Module:
 
 
 def randomized_copy(model: nn.Module, seed: int = 0) -> nn.Module:
-    """A copy with every layer's weights re-initialized (Adebayo et al.'s model-randomization test)."""
+    """A copy with every layer's weights re-initialized as PyTorch initializes them, from its own seeded generator
+    (Adebayo et al.'s model-randomization test)."""
     clone = copy.deepcopy(model)
-    with torch.random.fork_rng():
-        torch.manual_seed(int(seed))
+    generator = torch.Generator().manual_seed(int(seed))
+    with torch.no_grad():
         for module in clone.modules():
-            if hasattr(module, "reset_parameters"):
-                module.reset_parameters()
+            if isinstance(module, (nn.Linear, nn.Conv2d)):
+                nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
+                if module.bias is not None:
+                    bound = 1 / math.sqrt(module.weight[0].numel())
+                    module.bias.uniform_(-bound, bound, generator=generator)
     clone.eval()
     for parameter in clone.parameters():
         parameter.requires_grad_(False)
@@ -531,6 +574,6 @@ def adversarial_fine_tune(model: nn.Module, images: np.ndarray, labels: np.ndarr
             optimizer.step()
         losses.append(float(loss.detach()))
         if progress is not None:
-            progress(batch_index + 1, float(loss))
+            progress(batch_index + 1, losses[-1])
     model.eval()
     return losses

@@ -1,7 +1,7 @@
 """Plotly figures and LaTeX equations for the forward/backward page (pure: data in, figure or text out).
 
 Every user-visible word comes in already translated (`labels`); the symbols u, a, δ, W, b, L are the
-page's notation (teaching.md §2) and are not translated.
+page's notation (docs/course.md §2) and are not translated.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import diverging, sample_colorscale
+from plotly.colors import sample_colorscale
 
+from core import palette
 from core.propagation import (
     LEAKY_SLOPE,
     Network,
@@ -24,11 +25,10 @@ from core.propagation import (
     visible_at,
 )
 
-# red for negative, white near 0, blue for positive; an explicit list, since plotly.js reads the name "RdBu" reversed
-DIVERGING = [[k / (len(diverging.RdBu) - 1), color] for k, color in enumerate(diverging.RdBu)]
+DIVERGING = palette.SIGNED
 SEQUENTIAL = "Greys"
 ACTIVE_FILL = "rgba(255, 200, 0, 0.16)"
-CHOSEN = "#f0a000"
+CHOSEN = palette.GREEN  # the chosen weight's paths: not a sign colour
 MAX_DIAGRAM_WIDTH = 16
 MAX_DIAGRAM_EDGES = 400
 
@@ -268,7 +268,7 @@ def _finite_abs_max(values: np.ndarray) -> float:
 
 
 def diverging_colors(values: np.ndarray, scale: float) -> list[str]:
-    """RdBu colours on the symmetric range [−scale, scale]; non-finite values are grey."""
+    """The signed colour code (palette.SIGNED) on the symmetric range [−scale, scale]; non-finite values are grey."""
     values = np.asarray(values, dtype=np.float64).ravel()
     positions = np.clip(0.5 + 0.5 * np.nan_to_num(values, nan=0.0) / scale, 0.0, 1.0)
     colors = sample_colorscale(DIVERGING, positions.tolist())
@@ -400,6 +400,7 @@ def _diagram(
     traces.append(_loss_edges(net, ys))
     traces.append(_neuron_trace(net, trace, visible, ys, labels))
     traces.append(_loss_node(net, trace, visible, labels))
+    traces += palette.sign_legend_traces(labels["weight_positive"], labels["weight_negative"])
     tick_text = [labels["input"], *(labels["layer"].format(n=m) for m in range(1, L)), labels["output"], labels["loss"]]
     layout = {
         "height": max(340, 90 * max(net.widths) + 120),
@@ -417,6 +418,8 @@ def _diagram(
         },
         "yaxis": {"visible": False, "range": [-half - 0.5, half + 0.5], "fixedrange": True},
         "hoverlabel": {"font": {"family": "monospace"}},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "font": {"size": 12}},
     }
     return traces, layout
 
@@ -432,7 +435,8 @@ def network_diagram(
     """Neurons show u, a on the way forward and ∂L/∂a, δ on the way back; edges show w and ∂L/∂w.
 
     `chosen_weight` = (layer, row, col) highlights that weight and every path from it to the loss.
-    labels: input, layer (with {n}), output, loss, neuron_scale_forward, neuron_scale_backward.
+    labels: input, layer (with {n}), output, loss, neuron_scale_forward, neuron_scale_backward, weight_positive,
+    weight_negative (the legend of the edges' sign colours).
     """
     traces, layout = _diagram(net, trace, visible, labels, active_layer, chosen_weight)
     return go.Figure({"data": traces, "layout": layout}, _validate=False)

@@ -166,6 +166,18 @@ def _first_steps(path: Path, step: int) -> np.ndarray:
     return np.arange(min(step + 1, NUMBERED_POINTS, len(path.points)))
 
 
+def minimum_label(minimum) -> str:
+    """A marked minimum's position and value as computed, e.g. (418.56, 171.04), f = −629.63."""
+    (x, y), value = minimum.point, minimum.value
+    return f"({x:.2f}, {y:.2f}), f = {value:.2f}".replace("-", "−")
+
+
+def local_minimum_labels(surface: Surface) -> dict[str, str]:
+    """The labels of a surface's marked local minima, in order, as `first`, `second`, …"""
+    local = [minimum for minimum in surface.minima if not minimum.is_global]
+    return {name: minimum_label(minimum) for name, minimum in zip(("first", "second", "third"), local)}
+
+
 def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> list:
     traces = []
     for is_global, name, symbol, size in ((True, text.global_minimum, "star", 18), (False, text.local_minimum,
@@ -179,11 +191,14 @@ def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> l
         hover = f"{name}<br>({{x:.4f}}, {{y:.4f}})<br>{text.value} = %{{customdata:.4f}}<extra></extra>"
         hover = hover.replace("{x:", "%{x:").replace("{y:", "%{y:")
         marker = {"color": "gold" if is_global else "white", "line": {"color": "black", "width": 1.5}}
+        labels = [minimum_label(minimum) for minimum in chosen]
         if three_d:
-            traces.append(go.Scatter3d(x=xs, y=ys, z=values, mode="markers", name=name, customdata=values,
+            traces.append(go.Scatter3d(x=xs, y=ys, z=values, mode="markers+text", name=name, customdata=values,
+                                       text=labels, textposition="top center",
                                        marker={**marker, "size": 6, "symbol": "diamond"}, hovertemplate=hover))
         else:
-            traces.append(go.Scatter(x=xs, y=ys, mode="markers", name=name, customdata=values,
+            traces.append(go.Scatter(x=xs, y=ys, mode="markers+text", name=name, customdata=values, text=labels,
+                                     textposition="bottom center", textfont={"size": 11, "color": "black"},
                                      marker={**marker, "size": size, "symbol": symbol}, hovertemplate=hover))
     return traces
 

@@ -4,6 +4,7 @@ maps on one shared colour scale."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,24 +30,34 @@ class GradCamResult:
 RECTIFIED_MODULES = {"conv1": "relu1", "conv2": "relu2", "conv3": "relu3"}
 
 
-def feature_map_module(model: nn.Module, layer: str, rectified: bool) -> nn.Module:
-    """The conv layer's output module, or with `rectified` the ReLU right after it (the maps A^k ≥ 0)."""
-    if rectified and hasattr(model, RECTIFIED_MODULES.get(layer, "")):
-        return getattr(model, RECTIFIED_MODULES[layer])
-    return getattr(model, layer)
+def rectified_maps_module(model: nn.Module, layer: str) -> nn.Module:
+    """The ReLU right after the named conv layer: its output is the feature maps A^k ≥ 0 that Grad-CAM weighs."""
+    return getattr(model, RECTIFIED_MODULES[layer])
 
 
-def grad_cam(model: nn.Module, image: np.ndarray | torch.Tensor, target: int, layer: str = "conv3",
-             relu: bool = True, rectified: bool = False) -> GradCamResult:
-    """Grad-CAM for class `target` at the named conv layer of a model in eval() mode.
+def private_module_tree(model: nn.Module) -> nn.Module:
+    """A copy of the model's modules that shares every parameter and buffer (no tensor is copied).
 
-    With `rectified`, the feature maps A^k are the layer's activations after its ReLU (as in the
-    Grad-CAM paper) rather than the raw convolution output. The model is not modified; only the
-    input carries a gradient.
+    Captum's layer attributions put hooks on a module while they run; on a model shared by every
+    session, one session's hook would catch another's activations. Hooks go on this copy instead,
+    so the shared model itself never carries one.
+    """
+    shared = {id(tensor): tensor for tensor in (*model.parameters(), *model.buffers())}
+    return copy.deepcopy(model, shared)
+
+
+def grad_cam(model: nn.Module, image: np.ndarray | torch.Tensor, target: int, layer: str = "conv2",
+             relu: bool = True) -> GradCamResult:
+    """Grad-CAM (Selvaraju et al.) for class `target` on the rectified feature maps of the named conv layer.
+
+    α_k is the mean over positions of ∂y_c/∂A^k with A^k the layer's maps after its ReLU; the map is
+    ReLU(Σ_k α_k A^k), or the signed sum with `relu` off. The model is not modified: hooks go on a
+    private copy of its modules and only the input carries a gradient. It must be in eval() mode.
     """
     x = torch.tensor(np.array(image, dtype=np.float32) if not isinstance(image, torch.Tensor) else image.detach(),
                      dtype=torch.float32).reshape(1, 1, 28, 28)
-    explainer = LayerGradCam(model, feature_map_module(model, layer, rectified))
+    private = private_module_tree(model)
+    explainer = LayerGradCam(private, rectified_maps_module(private, layer))
     with torch.enable_grad():
         coarse = explainer.attribute(x, target=int(target), relu_attributions=relu)
         upsampled = LayerAttribution.interpolate(coarse, (28, 28), interpolate_mode="bilinear")
@@ -88,10 +99,10 @@ def integrated_gradients(model: nn.Module, image: np.ndarray | torch.Tensor, tar
 
 
 def explanation_map(model: nn.Module, image: np.ndarray | torch.Tensor, target: int, method: str,
-                    layer: str = "conv3", relu: bool = True, rectified: bool = True) -> np.ndarray:
+                    layer: str = "conv2", relu: bool = True) -> np.ndarray:
     """A 28×28 map by the named method (Grad-CAM upsampled to the input size)."""
     if method == "grad_cam":
-        return grad_cam(model, image, target, layer, relu, rectified).upsampled
+        return grad_cam(model, image, target, layer, relu).upsampled
     if method == "saliency":
         return input_saliency(model, image, target)
     if method == "integrated_gradients":
@@ -131,11 +142,11 @@ class MapPair:
 
 
 def explain_pair(model: nn.Module, clean: np.ndarray, adversarial: np.ndarray, target: int, method: str,
-                 layer: str = "conv3", relu: bool = True, rectified: bool = True) -> MapPair:
+                 layer: str = "conv2", relu: bool = True) -> MapPair:
     """The same explanation for the clean and the adversarial image, ready for one shared colour scale."""
     if method == "grad_cam":
-        clean_cam = grad_cam(model, clean, target, layer, relu, rectified)
-        adversarial_cam = grad_cam(model, adversarial, target, layer, relu, rectified)
+        clean_cam = grad_cam(model, clean, target, layer, relu)
+        adversarial_cam = grad_cam(model, adversarial, target, layer, relu)
         return MapPair(method, int(target), clean_cam.upsampled, adversarial_cam.upsampled, layer, clean_cam.resolution)
     return MapPair(method, int(target), explanation_map(model, clean, target, method),
                    explanation_map(model, adversarial, target, method))

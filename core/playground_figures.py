@@ -17,9 +17,9 @@ from core import palette
 from core.draw_figures import png_data_url
 
 CLASS_COLOURS = palette.CLASSES
-POSITIVE, NEGATIVE = palette.BLUE, palette.ORANGE
-DIVERGING = [[0.0, NEGATIVE], [0.5, "#f4f4f4"], [1.0, POSITIVE]]
-SEQUENTIAL = [[0.0, "#f4f4f4"], [1.0, POSITIVE]]
+POSITIVE, NEGATIVE = palette.POSITIVE, palette.NEGATIVE
+DIVERGING = palette.SIGNED
+SEQUENTIAL = [[0.0, palette.NEAR_ZERO], [1.0, POSITIVE]]
 BINARY_REGIONS = [[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]]
 GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
 MAX_NODES = 16
@@ -100,6 +100,7 @@ class NetworkTexts:
     weight_label: str
     gradient_label: str
     tile_label: str
+    sign_legend: tuple[str, str] = ()  # (positive weight, negative weight): the colour code, shown as a legend
 
 
 def shown_neurons(weights: list[np.ndarray], max_nodes: int = MAX_NODES) -> list[np.ndarray]:
@@ -142,10 +143,14 @@ def network_figure(
         pictures = _tile_pictures(tiles, shown, ys)
         traces.append(_tile_hover_trace(tiles, shown, ys, texts))
     traces.append(_node_trace(activations, shown, ys, half, texts))
+    if texts.sign_legend:
+        traces += palette.sign_legend_traces(*texts.sign_legend)
     tallest = max(len(nodes) for nodes in shown)
     layout = _base_layout(max(260, 70 + 42 * tallest), texts.title)
     layout.update(
-        showlegend=False,
+        showlegend=bool(texts.sign_legend),
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+                "font": {"size": 11}},
         xaxis={"visible": False, "range": [-0.9, LAYER_GAP * (len(shown) - 1) + 0.9], "fixedrange": True},
         yaxis={
             "visible": False,

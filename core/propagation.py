@@ -1,6 +1,6 @@
 """Forward and backward propagation written out by hand in NumPy (float64), every value recorded.
 
-Notation (teaching.md §2, used everywhere on the forward/backward page):
+Notation (docs/course.md §2, used everywhere on the forward/backward page):
     a_0 = x,   u_ℓ = W_ℓ a_{ℓ−1} + b_ℓ   (pre-activation),   a_ℓ = φ_ℓ(u_ℓ)   (activation),
     δ_ℓ = ∂L/∂u_ℓ = ∂L/∂a_ℓ ⊙ φ′_ℓ(u_ℓ),   ∂L/∂W_ℓ = δ_ℓ a_{ℓ−1}ᵀ,   ∂L/∂b_ℓ = δ_ℓ,
     ∂L/∂a_{ℓ−1} = W_ℓᵀ δ_ℓ.
@@ -355,7 +355,7 @@ def zero_gradient_layers(trace: Trace) -> list[int]:
     return [index + 1 for index, layer in enumerate(trace.layers) if not np.any(layer.dW) and not np.any(layer.db)]
 
 
-# --- presets (teaching.md §1 and §3) -------------------------------------------------------------
+# --- presets (docs/course.md §1 and §3) -------------------------------------------------------------
 
 
 @dataclass
@@ -398,16 +398,31 @@ def exercise_net() -> Preset:
     return Preset(net, EXERCISE_X.copy(), EXERCISE_Y.copy(), 0.5)
 
 
-def exercise_net_random(seed: int) -> Preset:
-    """The exercise net with PyTorch's default initialisation under torch.manual_seed(seed)."""
+def default_linear_init(fan_in: int, fan_out: int, generator) -> tuple[np.ndarray, np.ndarray]:
+    """nn.Linear's default initialisation (weights, then bias, uniform in ±1/√fan_in) drawn from `generator`."""
     import torch
     from torch import nn
 
-    torch.manual_seed(seed)
-    layers = [nn.Linear(2, 1), nn.Linear(1, 2), nn.Linear(2, 1)]
+    weight = torch.empty(fan_out, fan_in)
+    nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+    bound = 1 / math.sqrt(fan_in)
+    bias = torch.empty(fan_out).uniform_(-bound, bound, generator=generator)
+    return weight.double().numpy(), bias.double().numpy()
+
+
+def exercise_net_random(seed: int) -> Preset:
+    """The exercise net with PyTorch's default initialisation, as torch.manual_seed(seed) would give it.
+
+    The draws come from a generator of its own, so another session seeding torch at the same moment
+    cannot change them.
+    """
+    import torch
+
+    generator = torch.Generator().manual_seed(int(seed))
+    layers = [default_linear_init(fan_in, fan_out, generator) for fan_in, fan_out in ((2, 1), (1, 2), (2, 1))]
     net = Network(
-        [layer.weight.detach().double().numpy().copy() for layer in layers],
-        [layer.bias.detach().double().numpy().copy() for layer in layers],
+        [weight for weight, _ in layers],
+        [bias for _, bias in layers],
         EXERCISE_ACTIVATIONS,
         "bce",
     )

@@ -30,8 +30,13 @@ class Scene:
         return f"{self.page}?{urlencode(self.query)}"
 
 
-FGSM_SEVEN = 1431
-"""A held-out 7 that targeted FGSM (target 3, ε = 0.15) turns into a 3 for the standard CNN."""
+FGSM_SEVEN = 1430
+"""A held-out 7 that targeted FGSM (target 3, ε = 0.15) turns into a 3 for the standard CNN, and that the robust
+CNN keeps under PGD at ε = 0.2 with the standard step 2.5·ε/steps for every seed tried (ROBUST_SEEDS_TRIED random
+starts at each of ROBUST_STEPS_TRIED; 36 of the 214 held-out 7s pass both tests)."""
+
+ROBUST_SEEDS_TRIED = 20
+ROBUST_STEPS_TRIED = (10, 40)
 
 DEAD_RELU_SEED = 0
 """Under torch.manual_seed(0) the exercise net's first ReLU gets u ≤ 0, so every gradient below it is 0."""
@@ -61,7 +66,8 @@ SCENES: tuple[Scene, ...] = (
     Scene(
         "robust_cnn_holds",
         "attack",
-        {"source": "held_out", "index": str(FGSM_SEVEN), "model": "cnn_robust", "attack": "pgd", "eps": "0.2"},
+        {"source": "held_out", "index": str(FGSM_SEVEN), "model": "cnn_robust", "attack": "pgd", "eps": "0.2",
+         "alpha_std": "true", "steps": str(ROBUST_STEPS_TRIED[0]), "seed": "0"},
         ":material/shield:",
     ),
     Scene(

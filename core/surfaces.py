@@ -123,8 +123,8 @@ def eggholder_function(w: torch.Tensor) -> torch.Tensor:
 
 EGGHOLDER_MINIMA = (
     Minimum((512.0, 404.2319), -959.6407, True, "global"),
-    Minimum((418.5606, 171.0431), -629.6337, False, "near_400_130"),
-    Minimum((479.0454, 434.5059), -955.2552, False, "near_450_420"),
+    Minimum((418.5606, 171.0431), -629.6337, False, "course_first_local"),
+    Minimum((479.0454, 434.5059), -955.2552, False, "course_second_local"),
 )
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import streamlit as st
 
 from core import attack_figures as figures
-from core import attacks, explain
-from core.threads import all_cores, torch_threads
+from core import attacks, explain, precomputed
+from core.shared import ComputeOnce
 from core.url_state import Problem
 from ui.figures import show_figure
 from ui.i18n import t
@@ -25,7 +23,7 @@ FINE_TUNED = "fine_tuned"
 FINE_TUNED_KEY = "attack_fine_tuned"
 RANDOMIZED_KEY = "attack_randomized"
 RATES_KEY = "attack_detector_rates"
-CURVE_MODELS = ("cnn", "cnn_robust")
+CURVE_MODELS = precomputed.CURVE_MODELS
 MAX_STEPS_INPUT = 10_000
 BLANK_INK = 0.05
 FINE_TUNE_DIGITS = 500
@@ -34,61 +32,67 @@ DEFAULT_LAYER = "conv2"  # conv3's 7×7 maps are all zero after ReLU for most cl
 
 
 @st.cache_resource(show_spinner=False)
-def shared_results() -> tuple[dict[tuple, object], threading.Lock]:
-    """The page's long computations (robustness curves, detector rates) keyed by what they depend on:
-    computed once per process with a progress bar, then shared read-only by every session."""
-    return {}, threading.Lock()
+def shared_results() -> ComputeOnce:
+    """The page's long computations (detector rates, and the curves when the shipped ones do not fit the
+    weights) keyed by what they depend on: computed once per process, then shared read-only by every session."""
+    return ComputeOnce()
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_curves() -> dict[str, attacks.RobustnessCurves] | None:
+    """The curves shipped beside the weights (the same for every student), or None when they are not there."""
+    return precomputed.load_curves()
 
 
 def robustness_curves() -> dict[str, attacks.RobustnessCurves]:
-    """Accuracy against ε for the standard and robust CNN on the 2,000 held-out digits, with a progress bar
-    the first time (all cores work on it: it is the one long computation of the page)."""
-    store, lock = shared_results()
+    """Accuracy against ε for the standard and robust CNN on the 2,000 held-out digits: shipped with the app,
+    or measured once per process, with a progress bar, when the shipped file does not fit the weights."""
+    shipped = shipped_curves()
+    if shipped is not None:
+        return shipped
+    store = shared_results()
     if all(("curves", key) in store for key in CURVE_MODELS):
-        return {key: store["curves", key] for key in CURVE_MODELS}
+        return {key: store.get(("curves", key), None) for key in CURVE_MODELS}
     bar = st.progress(0.0, text=t("attack.curves_computing"))
     split = digit_split()
     total = len(attacks.CURVE_EPSILONS)
-    with lock, torch_threads(all_cores()):
-        for index, key in enumerate(CURVE_MODELS):
-            if ("curves", key) in store:
-                continue
+    curves = {}
+    for index, key in enumerate(CURVE_MODELS):
 
-            def report(fraction: float, index: int = index, key: str = key) -> None:
-                bar.progress((index + fraction) / len(CURVE_MODELS),
-                             text=t("attack.curves_progress", model=model_name(key), done=round(fraction * total),
-                                    total=total))
+        def report(fraction: float, index: int = index, key: str = key) -> None:
+            bar.progress((index + fraction) / len(CURVE_MODELS),
+                         text=t("attack.curves_progress", model=model_name(key), done=round(fraction * total),
+                                total=total))
 
-            store["curves", key] = attacks.robustness_curves(shipped_model(key), split.test_images,
-                                                             split.test_labels, progress=report)
+        curves[key] = store.get(("curves", key), lambda key=key, report=report: attacks.robustness_curves(
+            shipped_model(key), split.test_images, split.test_labels, progress=report))
     bar.empty()
-    return {key: store["curves", key] for key in CURVE_MODELS}
+    return curves
 
 
 def detector_evaluation(model_key: str, bits: int, median_size: int, eps: float) -> attacks.DetectorEvaluation:
     """The detector's rates on the held-out digits, measured with a progress bar (a few seconds) the first
     time any session asks for these settings."""
-    store, lock = shared_results()
+    store = shared_results()
     key = ("detector", model_key, bits, median_size, eps)
-    if key not in store:
-        split = digit_split()
-        bar = st.progress(0.0, text=t("attack.rates_computing"))
-        with lock, torch_threads(all_cores()):
-            if key not in store:
-                store[key] = attacks.evaluate_detector(
-                    shipped_model(model_key), split.test_images, split.test_labels, bits, median_size, eps,
-                    progress=lambda fraction: bar.progress(fraction, text=t("attack.rates_computing")),
-                )
-        bar.empty()
-    return store[key]
+    if key in store:
+        return store.get(key, None)
+    split = digit_split()
+    bar = st.progress(0.0, text=t("attack.rates_computing"))
+    result = store.get(key, lambda: attacks.evaluate_detector(
+        shipped_model(model_key), split.test_images, split.test_labels, bits, median_size, eps,
+        progress=lambda fraction: bar.progress(fraction, text=t("attack.rates_computing")),
+    ))
+    bar.empty()
+    return result
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def squeeze_threshold(model_key: str, bits: int, median_size: int) -> float:
-    """The threshold flagging 5% of the first 1,000 clean held-out digits."""
+    """The threshold flagging 5% of the detector's 1,000 calibration digits (every other clean held-out digit)."""
     split = digit_split()
-    half = len(split.test_images) // 2
-    scores = attacks.squeeze_scores(shipped_model(model_key), split.test_images[:half], bits, median_size)
+    calibration, _ = attacks.detector_split(len(split.test_images))
+    scores = attacks.squeeze_scores(shipped_model(model_key), split.test_images[calibration], bits, median_size)
     return attacks.threshold_for_false_positives(scores.score, 0.05)
 
 
@@ -136,10 +140,10 @@ def choose_settings(kind: str, label: int) -> attacks.AttackSettings:
         target = next(columns).selectbox(t("attack.target"), list(range(10)), index=(label + 1) % 10,
                                          key="attack_target")
     if kind in attacks.ITERATIVE_KINDS:
-        alpha = next(columns).slider(t("attack.alpha"), 0.001, 0.1, 0.01, 0.001, format="%.3f", key="attack_alpha",
-                                     help=t("attack.alpha_help"))
+        alpha_column = next(columns)
         steps = int(next(columns).number_input(t("attack.steps"), 1, MAX_STEPS_INPUT, 10, key="attack_steps",
                                                help=t("attack.steps_help", cap=attacks.STEPS_CAP)))
+        alpha = choose_alpha(alpha_column, kind, eps, min(steps, attacks.STEPS_CAP))
     if kind in ("pgd", "noise"):
         seed = int(next(columns).number_input(t("attack.seed"), 0, 10_000, 0, key="attack_seed",
                                               help=t("attack.seed_help")))
@@ -147,6 +151,16 @@ def choose_settings(kind: str, label: int) -> attacks.AttackSettings:
         st.warning(t("attack.steps_capped", steps=steps, cap=attacks.STEPS_CAP))
         steps = attacks.STEPS_CAP
     return attacks.AttackSettings(kind, eps, alpha, steps, target, seed)
+
+
+def choose_alpha(column, kind: str, eps: float, steps: int) -> float | None:
+    """PGD's step size is 2.5·ε/steps unless the student sets it; I-FGSM's is set (0.01 by default)."""
+    if kind == "pgd" and column.toggle(t("attack.alpha_standard"), True, key="attack_alpha_standard",
+                                       help=t("attack.alpha_standard_help")):
+        column.caption(t("attack.alpha_standard_value", alpha=attacks.standard_alpha(eps, steps)))
+        return None
+    return column.slider(t("attack.alpha"), 0.001, 0.1, 0.01, 0.001, format="%.3f", key="attack_alpha",
+                         help=t("attack.alpha_help"))
 
 
 def explain_inputs(label: int | None, settings: attacks.AttackSettings, result: attacks.AttackResult) -> None:
@@ -221,8 +235,8 @@ def show_steps(result: attacks.AttackResult, settings: attacks.AttackSettings) -
         st.caption(t("attack.no_flip_steps", steps=settings.steps))
     else:
         st.caption(t("attack.flip_at", step=flip, digit=int(result.step_predictions[flip])))
-    if settings.kind == "ifgsm" and settings.alpha * settings.steps < settings.eps:
-        st.caption(t("attack.alpha_too_small", reach=settings.alpha * settings.steps, eps=settings.eps))
+    if settings.budget_unreachable:
+        st.warning(t("attack.alpha_too_small", reach=settings.step_size * settings.steps, eps=settings.eps))
 
 
 def explained_class(result: attacks.AttackResult, label: int | None) -> int:
@@ -281,7 +295,7 @@ def show_explanation(model, result: attacks.AttackResult, label: int | None, set
         )
     if method == "grad_cam":
         rows, cols = pair.resolution
-        st.caption(t("attack.layer_resolution", layer=layer, rows=rows, cols=cols))
+        st.caption(t("gradcam.caption_relu" if relu else "gradcam.caption_signed", layer=layer, rows=rows, cols=cols))
         if relu and not pair.clean.any():
             st.caption(t("attack.map_all_zero"))
     st.caption(t("attack.shared_scale", low=pair.scale[0], high=pair.scale[1]))
@@ -421,8 +435,15 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
     method = "grad_cam" if explain.has_conv_layers(model) else "saliency"
     layer = st.session_state.get("attack_layer", DEFAULT_LAYER)
     target = result.clean_prediction
-    maps = [explain.explanation_map(network, result.clean, target, method, layer, True)
-            for network in (model, randomized[model_key])]
+    networks = (model, randomized[model_key])
+    if method == "grad_cam":
+        cams = [explain.grad_cam(network, result.clean, target, layer) for network in networks]
+        maps = [cam.upsampled for cam in cams]
+        rows, cols = cams[0].resolution
+        map_caption = t("gradcam.caption_relu", layer=layer, rows=rows, cols=cols)
+    else:
+        maps = [explain.input_saliency(network, result.clean, target) for network in networks]
+        map_caption = None
     method_name = t(f"attack.method_{method}")
     titles = ((t("attack.sanity_real"), t("attack.map_for", method=method_name, digit=target)),
               (t("attack.sanity_random"), t("attack.map_for", method=method_name, digit=target)))
@@ -431,6 +452,8 @@ def show_sanity_check(model_key: str, model, result: attacks.AttackResult) -> No
         with column:
             show_figure(figures.overlay_figure(result.clean, values, title, t("attack.map_bar"), opacity, HOVER),
                         width="stretch", key=key)
+    if map_caption:
+        st.caption(map_caption)
     correlation = np.corrcoef(maps[0].ravel(), maps[1].ravel())[0, 1] if maps[0].std() and maps[1].std() else 0.0
     st.caption(t("attack.sanity_caption", correlation=correlation))
 

@@ -621,6 +621,8 @@ def diagram_labels() -> dict[str, str]:
         "neuron_scale_backward": "δ",
         "play": t("backprop.play"),
         "step": t("backprop.diagram_step"),
+        "weight_positive": t("figure.weight_positive"),
+        "weight_negative": t("figure.weight_negative"),
     }
 
 

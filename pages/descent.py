@@ -342,8 +342,8 @@ def show_race() -> None:
         if surface_key == "bowl":
             condition = st.slider(t("descent.condition"), 1.0, 100.0, step=1.0, key="descent_condition",
                                   persist_state=KEEP, help=t("descent.condition_help"))
-        st.caption(t(f"descent.surface_note.{surface_key}"))
     surface = surfaces.build_surface(surface_key, condition)
+    surface_column.caption(t(f"descent.surface_note.{surface_key}", **figures.local_minimum_labels(surface)))
     with start_column:
         start_x = st.number_input(t("descent.start_x"), key="descent_start_x", persist_state=KEEP, format="%.4f")
         start_y = st.number_input(t("descent.start_y"), key="descent_start_y", persist_state=KEEP, format="%.4f")

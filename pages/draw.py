@@ -353,6 +353,7 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray, l
                                        t("draw.gradcam_value"), t("draw.value_label")),
         config=CHART, live=True, key="draw.gradcam",
     )
+    st.caption(t("gradcam.caption_relu" if relu else "gradcam.caption_signed", layer=layer, rows=rows, cols=cols))
     if relu and float(np.max(cam.coarse)) <= 0:
         st.caption(t("draw.gradcam_empty", layer=layer))
 

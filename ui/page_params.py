@@ -165,6 +165,7 @@ ATTACK = (
     number("eps", 0.1, 0.0, 0.5, "attack_eps"),
     integer("target", None, 0, 9, "attack_target"),
     number("alpha", 0.01, 0.001, 0.1, "attack_alpha"),
+    flag("alpha_std", True, "attack_alpha_standard"),
     integer("steps", 10, 1, 10_000, "attack_steps"),
     integer("seed", 0, 0, SEED_HIGH, "attack_seed"),
     choice("explain", "true", ("true", "clean_prediction", "adversarial_prediction", "any"), "attack_explained"),

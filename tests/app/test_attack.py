@@ -57,7 +57,7 @@ def test_opens_with_a_held_out_digit_and_every_figure(app):
     assert en("attack.no_current_digit") in texts(app)
     assert figure_keys(app) == MAIN_CHARTS | MAP_CHARTS
     assert "‖δ‖∞ = 0.100" in texts(app)
-    assert en("attack.layer_resolution", layer="conv2", rows=14, cols=14) in texts(app)
+    assert en("gradcam.caption_relu", layer="conv2", rows=14, cols=14) in texts(app)
     assert en("attack.map_all_zero") not in texts(app), "the default view shows a map, not a blank"
 
 
@@ -104,6 +104,22 @@ def test_iterative_controls_and_the_steps_cap(app):
     assert en("attack.alpha_too_small", reach=0.015, eps=0.1) in texts(app)
 
 
+def test_pgd_takes_the_standard_step_unless_told_otherwise_and_warns_when_it_cannot_reach_epsilon(app):
+    app.selectbox(key="attack_kind").set_value("pgd").run()
+    app.slider(key="attack_eps").set_value(0.2).run()
+    assert_clean(app)
+    assert en("attack.alpha_standard_value", alpha=0.05) in texts(app)
+    assert not app.warning
+    app.number_input(key="attack_steps").set_value(40).run()
+    assert en("attack.alpha_standard_value", alpha=0.0125) in texts(app)
+    app.toggle(key="attack_alpha_standard").set_value(False).run()
+    assert_clean(app)
+    assert app.slider(key="attack_alpha").value == 0.01
+    assert not app.warning
+    app.number_input(key="attack_steps").set_value(10).run()
+    assert app.warning[0].value == en("attack.alpha_too_small", reach=0.1, eps=0.2)
+
+
 def test_pgd_seed_changes_the_random_start(app):
     app.selectbox(key="attack_kind").set_value("pgd").run()
     first = texts(app)
@@ -135,11 +151,12 @@ def test_every_model(app, model):
 
 
 def test_grad_cam_controls(app):
-    assert en("attack.layer_resolution", layer="conv2", rows=14, cols=14) in texts(app)
+    assert en("gradcam.caption_relu", layer="conv2", rows=14, cols=14) in texts(app)
     app.selectbox(key="attack_layer").set_value("conv3").run()
-    assert en("attack.layer_resolution", layer="conv3", rows=7, cols=7) in texts(app)
+    assert en("gradcam.caption_relu", layer="conv3", rows=7, cols=7) in texts(app)
     app.toggle(key="attack_relu").set_value(False).run()
     assert_clean(app)
+    assert en("gradcam.caption_signed", layer="conv3", rows=7, cols=7) in texts(app)
     for choice in ("clean_prediction", "adversarial_prediction", "true"):
         app.selectbox(key="attack_explained").set_value(choice).run()
         assert_clean(app)

@@ -120,12 +120,16 @@ def _has(app, key: str) -> bool:
 
 def test_grad_cam_controls(seven_app):
     app = seven_app
+    captions = lambda: [caption.value for caption in app.caption]  # noqa: E731
+    assert text("gradcam.caption_relu", layer="conv2", rows=14, cols=14) in captions()
     app.segmented_control(key="draw.gradcam_layer").set_value("conv3").run()
     assert_clean(app)
     assert text("draw.gradcam_coarse", layer="conv3", height=7, width=7) in _chart_texts(app)
+    assert text("gradcam.caption_relu", layer="conv3", rows=7, cols=7) in captions()
     app.toggle(key="draw.gradcam_relu").set_value(False).run()
     assert_clean(app)
     assert text("draw.gradcam_coarse", layer="conv3", height=7, width=7) in _chart_texts(app)
+    assert text("gradcam.caption_signed", layer="conv3", rows=7, cols=7) in captions()
 
 
 def _chart_texts(app) -> str:

@@ -1,15 +1,30 @@
-"""Attacks against teaching.md §6: exact oracles, properties, and an independent reference implementation."""
+"""Attacks against docs/course.md §6: exact oracles, properties, and an independent reference implementation."""
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from captum.robust import PGD
 from torch import nn
 
 from core import attacks
 from core.models import load_shipped
+
+
+def captum_pgd(model, images, labels, eps, alpha, steps):
+    """Captum's own PGD without a random start (L∞, cross-entropy on logits, bounded to [0, 1])."""
+    x = torch.tensor(np.array(images, dtype=np.float32))
+    x = x.reshape(-1, 1, 28, 28) if x.shape[-2:] == (28, 28) else x.reshape(len(x), -1)
+    y = torch.as_tensor(np.array(labels)).long().reshape(-1).expand(len(x)).clone()
+    attack = PGD(model, loss_func=attacks.cross_entropy_on_scores, lower_bound=0.0, upper_bound=1.0)
+    attack.fgsm.zero_thresh = 0.0
+    with torch.enable_grad():
+        result = attack.perturb(x.requires_grad_(True), radius=eps, step_size=alpha, step_num=steps, target=y)
+    return result.detach()
 
 
 class Logistic(nn.Module):
@@ -85,7 +100,7 @@ def test_oracle_b_pgd_without_random_start(oracle_b):
     expected = [[0.46, 0.54, 0.46], [0.42, 0.58, 0.42]] + [[0.40, 0.60, 0.40]] * 3
     np.testing.assert_allclose(iterates, expected, atol=1e-6)
     np.testing.assert_allclose(attacks.pgd(model, [x], 1, 0.1, 0.04, 5, seed=None)[0].numpy(), expected[-1], atol=1e-6)
-    captum_result = attacks.captum_pgd(model, [x], 1, 0.1, 0.04, 5)
+    captum_result = captum_pgd(model, [x], 1, 0.1, 0.04, 5)
     np.testing.assert_allclose(captum_result[0].numpy(), expected[-1], atol=1e-6)
 
 
@@ -100,10 +115,24 @@ def test_targeted_fgsm_descends_the_target_loss(oracle_b):
 # An independent reference: plain autograd, no Captum
 
 
+def float64_twin(model):
+    """The same network with every weight in float64."""
+    twin = copy.deepcopy(model).double()
+    twin.eval()
+    return twin
+
+
 def reference_gradient(model, x, y):
+    """∇ₓJ by plain autograd (no Captum), with the loss and its gradient in float64: p_y − 1 keeps its digits."""
     x = x.clone().requires_grad_(True)
-    loss = F.cross_entropy(model(x), y, reduction="sum")
+    loss = F.cross_entropy(model(x).double(), y, reduction="sum")
     return torch.autograd.grad(loss, x)[0]
+
+
+def float32_gradient(model, x, y):
+    """∇ₓJ with the loss in float32, where p_y rounds to 1 on confident digits and its term p_y − 1 to 0."""
+    x = x.clone().requires_grad_(True)
+    return torch.autograd.grad(F.cross_entropy(model(x), y, reduction="sum"), x)[0]
 
 
 def reference_fgsm(model, x, y, eps, targeted=False):
@@ -155,7 +184,32 @@ def test_pgd_matches_reference(cnn, digits, seed):
 def test_core_pgd_without_random_start_matches_captum_pgd(cnn, digits):
     x, y = digits
     core = attacks.pgd(cnn, x, y, 0.1, 0.02, 6, seed=None)
-    assert share_different(core, attacks.captum_pgd(cnn, x, y, 0.1, 0.02, 6)) < 1e-3
+    assert share_different(core, captum_pgd(cnn, x, y, 0.1, 0.02, 6)) < 1e-3
+
+
+def test_fgsm_on_digits_the_model_is_sure_of_equals_the_float64_reference(cnn, split):
+    x = torch.tensor(split.test_images).unsqueeze(1)
+    y = torch.tensor(split.test_labels)
+    with torch.no_grad():
+        sure_of = (torch.softmax(cnn(x), 1)[torch.arange(len(y)), y] == 1.0).nonzero().flatten()[:16]
+    assert len(sure_of) == 16
+    x, y = x[sure_of], y[sure_of]
+    app = attacks.fgsm(cnn, x, y, 0.2)
+    assert torch.equal(app, reference_fgsm(cnn, x, y, 0.2))
+    rounded = (x + 0.2 * float32_gradient(cnn, x, y).sign()).clamp(0, 1)
+    assert share_different(app, rounded) > 0.05
+    with torch.no_grad():
+        assert (cnn(app).argmax(1) != y).sum() > (cnn(rounded).argmax(1) != y).sum()
+
+
+def test_fgsm_accuracy_agrees_with_a_network_run_in_float64(cnn, split):
+    x = torch.tensor(split.test_images[::4]).unsqueeze(1)
+    y = torch.tensor(split.test_labels[::4])
+    twin = float64_twin(cnn)
+    twin_gradient = reference_gradient(twin, x.double(), y).float()
+    app = attacks.predictions(cnn, attacks.fgsm(cnn, x, y, 0.2)).eq(y).float().mean().item()
+    float64 = attacks.predictions(cnn, (x + 0.2 * twin_gradient.sign()).clamp(0, 1)).eq(y).float().mean().item()
+    assert abs(app - float64) <= 0.01
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from core.models import load_shipped
 RECTIFIED = {"conv2": "relu2", "conv3": "relu3"}
 
 
-def hand_grad_cam(model, image, target, layer_name, relu, rectified=False):
+def hand_grad_cam(model, image, target, layer_name, relu):
     """α_k = mean over positions of ∂y_c/∂A^k; map = (ReLU)(Σ_k α_k A^k), from forward and backward hooks.
 
-    A^k is the conv output, or with `rectified` the output of the ReLU that follows it.
+    A^k is the output of the ReLU that follows the conv layer (Selvaraju et al.'s rectified maps).
     """
-    layer = getattr(model, RECTIFIED[layer_name] if rectified else layer_name)
+    layer = getattr(model, RECTIFIED[layer_name])
     captured = {}
     forward = layer.register_forward_hook(lambda module, inputs, output: captured.__setitem__("A", output))
     backward = layer.register_full_backward_hook(
@@ -40,13 +40,12 @@ def hand_grad_cam(model, image, target, layer_name, relu, rectified=False):
 
 @pytest.mark.parametrize("layer", ["conv2", "conv3"])
 @pytest.mark.parametrize("relu", [True, False])
-@pytest.mark.parametrize("rectified", [False, True])
-def test_grad_cam_equals_the_hand_computation(split, cnn, layer, relu, rectified):
+def test_grad_cam_equals_the_hand_computation(split, cnn, layer, relu):
     for index in (0, 777, 1500):
         image = split.test_images[index]
         target = int(split.test_labels[index])
-        coarse, upsampled = hand_grad_cam(cnn, image, target, layer, relu, rectified)
-        result = explain.grad_cam(cnn, image, target, layer, relu, rectified)
+        coarse, upsampled = hand_grad_cam(cnn, image, target, layer, relu)
+        result = explain.grad_cam(cnn, image, target, layer, relu)
         assert result.resolution == {"conv2": (14, 14), "conv3": (7, 7)}[layer]
         np.testing.assert_allclose(result.coarse, coarse, atol=1e-5)
         np.testing.assert_allclose(result.upsampled, upsampled, atol=1e-5)
@@ -56,9 +55,9 @@ def test_grad_cam_of_the_adversarial_image_equals_the_hand_computation(split, cn
     image, label = split.test_images[42], int(split.test_labels[42])
     adversarial = attacks.run_attack(cnn, image, label, attacks.AttackSettings("fgsm", 0.2)).adversarial
     pair = explain.explain_pair(cnn, image, adversarial, label, "grad_cam", "conv3", True)
-    expected_adversarial = hand_grad_cam(cnn, adversarial, label, "conv3", True, rectified=True)[1]
+    expected_adversarial = hand_grad_cam(cnn, adversarial, label, "conv3", True)[1]
     np.testing.assert_allclose(pair.adversarial, expected_adversarial, atol=1e-5)
-    expected_clean = hand_grad_cam(cnn, image, label, "conv3", True, rectified=True)[1]
+    expected_clean = hand_grad_cam(cnn, image, label, "conv3", True)[1]
     np.testing.assert_allclose(pair.clean, expected_clean, atol=1e-5)
 
 
@@ -122,6 +121,40 @@ def test_mlps_have_no_grad_cam_and_cnns_do():
 
 def test_randomized_weights_change_the_grad_cam(split, cnn):
     image, label = split.test_images[3], int(split.test_labels[3])
-    real = explain.grad_cam(cnn, image, label, "conv3", True).upsampled
-    random = explain.grad_cam(attacks.randomized_copy(cnn, seed=0), image, label, "conv3", True).upsampled
+    real = explain.grad_cam(cnn, image, label, "conv2", True).upsampled
+    random = explain.grad_cam(attacks.randomized_copy(cnn, seed=0), image, label, "conv2", True).upsampled
     assert not np.allclose(real, random, atol=1e-3)
+
+
+def test_one_grad_cam_function_serves_both_pages():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    users = [path.relative_to(root).as_posix() for path in (root / "core").glob("*.py")
+             if "LayerGradCam" in path.read_text(encoding="utf-8")]
+    assert users == ["core/explain.py"]
+    draw = (root / "pages" / "draw.py").read_text(encoding="utf-8")
+    attack = (root / "pages" / "attack.py").read_text(encoding="utf-8")
+    assert "from core.explain import grad_cam" in draw and "grad_cam(model, tensor" in draw
+    assert "explain.explain_pair(" in attack and "explain.grad_cam(" in attack
+    for page in (draw, attack):
+        assert "gradcam.caption_relu" in page and "gradcam.caption_signed" in page
+
+
+def test_grad_cam_from_many_threads_on_one_shared_model_equals_each_alone(split, cnn):
+    """Captum hooks a module while it runs: on a shared model one thread's hook caught another's activations."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(index, layer) for index in range(12) for layer in ("conv2", "conv3")]
+
+    def run(job):
+        index, layer = job
+        return explain.grad_cam(cnn, split.test_images[index], int(split.test_labels[index]), layer).coarse
+
+    alone = [run(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            together = list(pool.map(run, jobs))
+            for expected, got in zip(alone, together):
+                np.testing.assert_array_equal(got, expected)
+    assert not any(module._forward_hooks for module in cnn.modules())

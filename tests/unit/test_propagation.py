@@ -1,4 +1,4 @@
-"""The hand-written forward/backward pass against the oracles of teaching.md §3."""
+"""The hand-written forward/backward pass against the oracles of docs/course.md §3."""
 
 import numpy as np
 import pytest
@@ -115,6 +115,22 @@ def test_exercise_random_weights_are_reproducible_by_seed():
     a, b = bp.exercise_net_random(7), bp.exercise_net_random(7)
     for wa, wb in zip(bp.parameters(a.network), bp.parameters(b.network)):
         np.testing.assert_array_equal(wa, wb)
+
+
+def test_exercise_random_weights_are_pytorchs_default_init_and_ignore_the_global_generator():
+    import torch
+    from torch import nn
+
+    for seed in (0, 3, 12345):
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            layers = [nn.Linear(2, 1), nn.Linear(1, 2), nn.Linear(2, 1)]
+            expected = [t.detach().double().numpy() for layer in layers for t in (layer.weight, layer.bias)]
+            torch.manual_seed(999)
+            preset = bp.exercise_net_random(seed)
+        got = [array for pair in zip(preset.network.weights, preset.network.biases) for array in pair]
+        for want, have in zip(expected, got):
+            np.testing.assert_array_equal(np.asarray(have).reshape(want.shape), want)
 
 
 def test_chain_rule_paths_sum_to_the_backpropagated_gradient():

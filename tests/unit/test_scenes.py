@@ -9,7 +9,8 @@ import torch
 
 from core import attacks, i18n
 from core import propagation as bp
-from core.scenes import DEAD_RELU_SEED, FGSM_SEVEN, SCENES, scene
+from core.models import load_shipped
+from core.scenes import DEAD_RELU_SEED, FGSM_SEVEN, ROBUST_SEEDS_TRIED, ROBUST_STEPS_TRIED, SCENES, scene
 from core.url_state import parse_query
 from ui.navigation import FEATURE_PAGES
 from ui.page_params import page_bindings
@@ -39,6 +40,25 @@ def test_the_seven_that_fgsm_turns_into_a_three(split, cnn):
     with torch.no_grad():
         assert int(cnn(x).argmax()) == 7
         assert int(cnn(adversarial).argmax()) == 3
+
+
+def test_the_robust_cnn_keeps_that_seven_under_standard_pgd_for_every_seed_tried(split):
+    settings = scene("robust_cnn_holds").query
+    assert int(settings["index"]) == FGSM_SEVEN and settings["alpha_std"] == "true"
+    robust = load_shipped("cnn_robust")
+    eps = float(settings["eps"])
+    x = torch.tensor(split.test_images[FGSM_SEVEN], dtype=torch.float32).reshape(1, 1, 28, 28)
+    for steps in ROBUST_STEPS_TRIED:
+        for seed in range(ROBUST_SEEDS_TRIED):
+            adversarial = attacks.pgd(robust, x, 7, eps, attacks.standard_alpha(eps, steps), steps, seed=seed)
+            assert (adversarial - x).abs().max() <= eps + 1e-6
+            assert int(attacks.predictions(robust, adversarial)[0]) == 7, (steps, seed)
+
+
+def test_the_robust_scene_says_how_many_seeds_were_tried():
+    for language in i18n.available_languages():
+        text = i18n.translate(language, scene("robust_cnn_holds").summary_key)
+        assert str(ROBUST_SEEDS_TRIED) in text and all(str(steps) in text for steps in ROBUST_STEPS_TRIED)
 
 
 def test_the_dead_relu_seed_stops_every_gradient_below_it():

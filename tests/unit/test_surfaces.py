@@ -37,7 +37,10 @@ def test_eggholder_global_minimum_is_the_lowest_point_of_the_domain():
     assert value(egg, (512.0, 404.0)) > best.value and value(egg, (512.0, 404.5)) > best.value
 
 
-@pytest.mark.parametrize("name, near", [("near_400_130", (400, 130)), ("near_450_420", (450, 420))])
+COURSE_LOCAL_MINIMA = [("course_first_local", (400, 130)), ("course_second_local", (450, 420))]
+
+
+@pytest.mark.parametrize("name, near", COURSE_LOCAL_MINIMA)
 def test_eggholder_named_local_minima_are_local_minima(name, near):
     minimum = next(m for m in surfaces.EGGHOLDER_MINIMA if m.name == name)
     assert not minimum.is_global
@@ -46,6 +49,34 @@ def test_eggholder_named_local_minima_are_local_minima(name, near):
     assert gradient.norm() < 1e-2
     assert (torch.linalg.eigvalsh(hessian) > 0).all()
     assert value(surfaces.eggholder_function, minimum.point) == pytest.approx(minimum.value, abs=1e-3)
+
+
+@pytest.mark.parametrize("name, near", COURSE_LOCAL_MINIMA)
+@pytest.mark.parametrize("offset", [(1, -1), (-2, 2), (1, 1)])
+def test_a_numerical_optimizer_near_the_mark_lands_on_the_marked_minimum(name, near, offset):
+    """L-BFGS in float64 from a point beside the mark (the basins between the ridges are only a few units wide)."""
+    minimum = next(m for m in surfaces.EGGHOLDER_MINIMA if m.name == name)
+    start = (minimum.point[0] + offset[0], minimum.point[1] + offset[1])
+    w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.LBFGS([w], lr=1, max_iter=500, tolerance_grad=1e-12, tolerance_change=1e-14,
+                                  line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = surfaces.eggholder_function(w)
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    assert w.detach().tolist() == pytest.approx(minimum.point, abs=1e-3)
+    assert value(surfaces.eggholder_function, w.detach().tolist()) == pytest.approx(minimum.value, abs=1e-3)
+
+
+def test_marked_minima_are_labelled_with_their_computed_position_and_value():
+    from core.descent_figures import local_minimum_labels
+
+    labels = local_minimum_labels(surfaces.build_surface("eggholder", surfaces.DEFAULT_CONDITION))
+    assert labels == {"first": "(418.56, 171.04), f = −629.63", "second": "(479.05, 434.51), f = −955.26"}
 
 
 @pytest.mark.parametrize(
