@@ -28,7 +28,9 @@ MAX_STEPS_INPUT = 10_000
 BLANK_INK = 0.05
 FINE_TUNE_DIGITS = 500
 HOVER = t("attack.hover_pixel")
-DEFAULT_LAYER = "conv2"  # conv3's 7×7 maps are all zero after ReLU for most clean held-out digits
+DEFAULT_LAYER = "conv2"  # the finer 14×14 maps. `python -m bench.grad_cam_coverage`: the standard CNN's Grad-CAM
+# for the true class is zero everywhere on 179 of the 2,000 held-out digits at conv2 and 126 at conv3 (the robust
+# CNN's on 0 and 2); no digit's rectified feature maps are all zero
 
 
 @st.cache_resource(show_spinner=False)

@@ -383,3 +383,26 @@ def test_randomized_copy_changes_every_layer_and_not_the_original(cnn):
             assert not torch.equal(value, before[name]), name
     for name, value in cnn.state_dict().items():
         assert torch.equal(value, before[name])
+
+
+def test_pgd_with_its_default_step_reaches_the_edge_of_the_ball(cnn, split):
+    settings = attacks.AttackSettings("pgd", eps=0.2, alpha=None, steps=10, seed=0)
+    assert settings.step_size == pytest.approx(0.05) and not settings.budget_unreachable
+    result = attacks.run_attack(cnn, split.test_images[7], int(split.test_labels[7]), settings)
+    moved = np.abs(result.delta)
+    assert moved.max() == pytest.approx(0.2, abs=1e-6)
+    inside = (result.clean > 0.2) & (result.clean < 0.8)  # pixels that clipping to [0, 1] does not hold back
+    assert np.mean(np.isclose(moved[inside], 0.2, atol=1e-6)) > 0.5
+    weak = attacks.AttackSettings("pgd", eps=0.2, alpha=0.01, steps=10, seed=0)
+    assert weak.budget_unreachable
+    assert attacks.AttackSettings("ifgsm", eps=0.2, alpha=0.01, steps=10).budget_unreachable
+    assert not attacks.AttackSettings("fgsm", eps=0.2).budget_unreachable
+
+
+def test_the_detector_threshold_and_rates_see_every_class_in_equal_measure(split):
+    calibration, measured = attacks.detector_split(len(split.test_labels))
+    assert len(set(calibration) & set(measured)) == 0 and len(calibration) + len(measured) == len(split.test_labels)
+    for part in (calibration, measured):
+        counts = np.bincount(split.test_labels[part], minlength=10)
+        whole = np.bincount(split.test_labels, minlength=10)
+        assert np.all(np.abs(counts - whole / 2) <= 1)
