@@ -11,9 +11,17 @@ import torch
 
 @contextmanager
 def torch_threads(count: int) -> Iterator[None]:
-    """Run the block with torch limited to count threads, then restore the previous number."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(max(1, count))
+    """Run the block with torch limited to count threads, then restore the previous number.
+
+    The number is one setting for the whole process: when it already holds (the server runs on one
+    thread, see ui/serve.py), nothing is touched, so sessions running side by side never change it
+    under each other.
+    """
+    previous, wanted = torch.get_num_threads(), max(1, count)
+    if previous == wanted:
+        yield
+        return
+    torch.set_num_threads(wanted)
     try:
         yield
     finally:
