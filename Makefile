@@ -2,10 +2,12 @@
 # make test  - install dev tools (and Debian's Chromium when missing), run ruff and every test
 # make bench - latency, cold start and memory figures (by hand; prints a table)
 # make models - retrain the shipped models and rewrite their model card
+# make hall  - serve a whole class: $(PROCESSES) app processes behind nginx (Debian's, installed when missing) on $(PORT)
 
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+PROCESSES ?= 2
 # Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" (see README)
 PIP_ARGS ?=
 BIN := $(VENV)/bin
@@ -13,7 +15,7 @@ STAMPS := .make-stamps
 README_SCREENSHOTS := home.png playground_trained.png backprop_update.png descent_after_click.png \
 	draw_seven.png attack_flipped.png
 
-.PHONY: run test lint unit models bench screenshots chromium clean
+.PHONY: run hall test lint unit models bench screenshots chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,10 @@ $(STAMPS)/dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(STAMPS)/app
 	$(BIN)/python -m ui.serve app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+hall: $(STAMPS)/app
+	@bash scripts/install_system_packages.sh nginx
+	$(BIN)/python -m ui.hall --processes $(PROCESSES) --port $(PORT)
 
 chromium:
 	@bash scripts/install_system_packages.sh

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Install Debian's Chromium (for the browser tests) and Fashion-MNIST (for the full-data loader
-# test) when they are missing. Needs root or sudo; does nothing when both are present.
+# Install Debian's Chromium (for the browser tests), Fashion-MNIST (for the full-data loader test) and
+# nginx (for `make hall` and its test) when they are missing; given package names, only those.
+# Needs root or sudo; does nothing when all are present.
 set -euo pipefail
+wanted=" ${*:-chromium dataset-fashion-mnist nginx} "
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
+need() { [[ $wanted == *" $1 "* ]] && [ ! -e "$2" ]; }
+if need chromium /usr/bin/chromium; then missing+=(chromium); fi
+if need dataset-fashion-mnist /usr/share/datasets/fashion-mnist; then missing+=(dataset-fashion-mnist); fi
+if need nginx /usr/sbin/nginx; then missing+=(nginx); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 echo "installing ${missing[*]} with apt-get"
