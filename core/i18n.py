@@ -46,11 +46,35 @@ def direction(language: str) -> str:
     return catalog(language).get("_meta.direction", "ltr")
 
 
+class Literal(str):
+    """Text that a user, a file or a link supplied: shown as it is, never read as Markdown or HTML."""
+
+
+def literal(text: object) -> Literal:
+    return Literal(str(text))
+
+
+def code_span(text: str) -> str:
+    """text as a Markdown code span: nothing in it becomes a link, an image, markup or HTML.
+
+    The fence is one backtick longer than the longest run of backticks inside, and line breaks
+    become spaces, so the text cannot close the span early.
+    """
+    text = " ".join(text.splitlines()) or " "
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") or text.isspace() else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
 def translate(language: str, key: str, **params: object) -> str:
-    """The text for key in language (English where the language lacks it), formatted with params."""
+    """The text for key in language (English where the language lacks it), formatted with params.
+
+    A param marked literal() appears as a code span, whatever Markdown or HTML it holds.
+    """
     text = catalog(language).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
+    params = {name: code_span(value) if isinstance(value, Literal) else value for name, value in params.items()}
     if direction(language) != "rtl":
         return text.format(**params) if params else text
     text = text.format(**{name: _isolate_value(value) for name, value in params.items()}) if params else text

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core import draw_figures as figures
+from core import i18n
 from core.drawn_digits import accuracy, drawn_tensors
 from core.explain import grad_cam
 from core.models import SHIPPED_MODELS, DigitCNN
@@ -237,7 +238,7 @@ def upload_input(steps: Steps) -> Preprocessed | None:
     except UploadError as error:
         st.error(t(f"draw.upload_error.{error.reason}", **error.details))
         return None
-    st.image(result.raw, caption=t("draw.upload_preview", name=uploaded.name), width=CANVAS_SIZE)
+    st.image(result.raw, caption=t("draw.upload_preview", name=i18n.literal(uploaded.name)), width=CANVAS_SIZE)
     return result
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from core import i18n, toy_data
 from core import playground as pg
-from core import toy_data
 from core.data import FASHION_CLASSES, DataError, available_idx_folders, load_idx_folder
 from core.playground_figures import (
     CurveTexts,
@@ -243,7 +243,9 @@ def on_csv_upload() -> None:
     try:
         space.own_points = toy_data.read_points_csv(upload.getvalue())
     except toy_data.CsvError as error:
-        space.data_message = (f"playground.csv_error.{error.reason}", error.details)
+        details = {name: i18n.literal(value) if isinstance(value, str) else value
+                   for name, value in error.details.items()}
+        space.data_message = (f"playground.csv_error.{error.reason}", details)
         return
     space.own_version += 1
     space.data_message = (

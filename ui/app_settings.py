@@ -91,7 +91,7 @@ def show_url_problems() -> None:
     problems: list[Problem] = st.session_state.get(PROBLEMS_KEY, [])
     if not problems:
         return
-    lines = [t(f"url.problem_{problem.reason}", name=problem.key) for problem in problems]
+    lines = [t(f"url.problem_{problem.reason}", name=i18n.literal(problem.key)) for problem in problems]
     st.warning(t("url.problems_title") + "\n\n" + "\n".join(f"- {line}" for line in lines))
     if st.button(t("url.dismiss"), key="dismiss_url_problems"):
         st.session_state[PROBLEMS_KEY] = []

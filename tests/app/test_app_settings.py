@@ -35,7 +35,7 @@ def test_bad_and_unknown_parameters_fall_back_with_a_notice():
     assert app.session_state[LECTURE_KEY] is False
     assert app.session_state["language"] == "en"
     text = warnings_text(app)
-    assert "“lecture”" in text and "“lang”" in text and "“color”" in text
+    assert "`lecture`" in text and "`lang`" in text and "`color`" in text
 
 
 def test_a_very_long_parameter_is_refused_and_the_notice_can_be_dismissed():
@@ -43,3 +43,17 @@ def test_a_very_long_parameter_is_refused_and_the_notice_can_be_dismissed():
     assert "too long" in warnings_text(app)
     app.button(key="dismiss_url_problems").click().run()
     assert not app.warning
+
+
+def test_a_link_cannot_put_its_own_links_images_or_markup_into_the_notice():
+    app = app_with_query(**{
+        "[Session expired: log in again](https://example.invalid/login)": "1",
+        "![t](http://example.invalid/t.png)": "1",
+        "<b>x</b>": "1",
+    })
+    assert_clean(app)
+    text = warnings_text(app)
+    assert "`[Session expired: log in again](https://example.invalid/login)`" in text
+    assert "`![t](http://example.invalid/t.png)`" in text and "`<b>x</b>`" in text
+    outside_code = "".join(text.split("`")[0::2])
+    assert "](" not in outside_code and "<b>" not in outside_code

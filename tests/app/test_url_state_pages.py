@@ -138,7 +138,7 @@ def test_draw_round_trip():
 def test_draw_a_digit_of_another_class_is_refused():
     app = open_link("draw", source="held_out", **{"class": "7"}, index="0")
     assert_clean(app)
-    assert "“index”" in notice(app)
+    assert "`index`" in notice(app)
     assert app.session_state["draw.held_out_index"] != 0
 
 
@@ -179,7 +179,7 @@ def test_a_bad_parameter_falls_back_to_its_default_with_a_notice(page, bad):
     app = open_link(page, **{key: text, "made_up": "1"})
     assert_clean(app)
     assert app.session_state[state] == default
-    assert f"“{key}”" in notice(app) and "“made_up”" in notice(app)
+    assert f"`{key}`" in notice(app) and "`made_up`" in notice(app)
     assert ("too long" in notice(app)) == (bad == "too_long")
     assert key not in app.query_params and "made_up" not in app.query_params
 
@@ -192,14 +192,14 @@ def test_backprop_bad_parameters_fall_back(query):
     lesson = app.session_state["bp_lesson"]
     assert (lesson.source, lesson.step, lesson.cycle, lesson.learning_rate) == ("lecture", 0, 0, 0.1)
     key = next(iter(query))
-    assert f"“{key}”" in notice(app) and "“made_up”" in notice(app)
+    assert f"`{key}`" in notice(app) and "`made_up`" in notice(app)
 
 
 def test_a_step_past_the_last_of_the_network_is_refused():
     app = open_link("backprop", source="neuron", step="7")
     assert_clean(app)
     assert app.session_state["bp_lesson"].step == 0
-    assert "“step”" in notice(app)
+    assert "`step`" in notice(app)
 
 
 def test_the_session_digit_of_another_browser_falls_back_to_a_held_out_one():
@@ -207,13 +207,13 @@ def test_the_session_digit_of_another_browser_falls_back_to_a_held_out_one():
     assert_clean(app)
     assert app.radio(key="attack_source").value == "held_out"
     assert app.number_input(key="attack_index").value == 12
-    assert "“source”" in notice(app)
+    assert "`source`" in notice(app)
 
 
 def test_a_key_of_another_page_is_unknown_here():
     app = open_link("draw", eps="0.2")
     assert_clean(app)
-    assert "“eps”" in notice(app)
+    assert "`eps`" in notice(app)
 
 
 # ---------------------------------------------------------------- navigation, app settings, the share box

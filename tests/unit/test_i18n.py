@@ -90,3 +90,30 @@ def test_a_latin_value_inside_right_to_left_text_is_its_own_island():
     assert "\u2068foo\u2069" in text
     assert "\u2068" not in i18n.translate("he", "url.problem_unknown", name="שלום")
     assert "\u2068" not in i18n.translate("en", "url.problem_unknown", name="foo")
+
+
+INJECTIONS = [
+    "[Session expired: log in again](https://example.invalid/login)",
+    "![t](http://example.invalid/t.png)",
+    "<img src=x onerror=alert(1)>",
+    "a `b` ``c``",
+    "**bold** _it_ www.example.invalid",
+    "line one\nline two](x)",
+]
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_a_literal_param_becomes_one_code_span_that_holds_the_text_unchanged(text):
+    shown = i18n.translate("en", "url.problem_unknown", name=i18n.literal(text))
+    span = i18n.code_span(text)
+    assert span in shown
+    fence = span[: len(span) - len(span.lstrip("`"))]
+    inner = span[len(fence):-len(fence)]
+    assert inner.strip() == " ".join(text.splitlines())
+    assert "`" * len(fence) not in inner  # the text cannot close the span early
+
+
+def test_plain_params_are_not_touched():
+    assert i18n.translate("en", "url.problem_unknown", name="eps") == i18n.translate("en", "url.problem_unknown",
+                                                                                      name="eps")
+    assert "`" not in i18n.translate("en", "url.problem_unknown", name="eps")
