@@ -461,8 +461,8 @@ class RestartText:
 
 
 def restarts_figure(surface: Surface, background: MapBackground, starts: np.ndarray, ends: np.ndarray,
-                    best: tuple[float, float], text: RestartText, height: int = 560) -> go.Figure:
-    """The random starts, where each run ended, and the best end, on the contour map."""
+                    best: tuple[float, float] | None, text: RestartText, height: int = 560) -> go.Figure:
+    """The random starts, where each run ended, and the best end inside the domain (when there is one)."""
     figure = go.Figure([_value_layer(background, text.map, hint=None)])
     segments_x = np.column_stack([starts[:, 0], ends[:, 0], np.full(len(starts), np.nan)]).ravel()
     segments_y = np.column_stack([starts[:, 1], ends[:, 1], np.full(len(starts), np.nan)]).ravel()
@@ -474,8 +474,10 @@ def restarts_figure(surface: Surface, background: MapBackground, starts: np.ndar
                                 marker={"size": 7, "color": "#E69F00", "symbol": "x"}))
     for trace in _minimum_traces(surface, text.map):
         figure.add_trace(trace)
-    figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=text.best,
-                                marker={"size": 16, "color": "#D55E00", "symbol": "circle-open", "line": {"width": 3}}))
+    if best is not None:
+        figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=text.best,
+                                    marker={"size": 16, "color": "#D55E00", "symbol": "circle-open",
+                                            "line": {"width": 3}}))
     x_range, y_range = _axis_ranges(surface)
     (x_low, x_high), (y_low, y_high) = surface.domain
     figure.add_shape(type="rect", x0=x_low, x1=x_high, y0=y_low, y1=y_high,

@@ -307,19 +307,22 @@ class Restarts:
     inside: np.ndarray
 
     @property
-    def best_index(self) -> int:
-        """The lowest end inside the domain (any finite end when none stayed inside)."""
-        usable = np.isfinite(self.final_losses) & ~self.stopped
-        candidates = usable & self.inside if (usable & self.inside).any() else usable
+    def best_index(self) -> int | None:
+        """The run whose finite end inside the domain is lowest; None when no run ended inside with a finite loss."""
+        candidates = np.isfinite(self.final_losses) & ~self.stopped & self.inside
+        if not candidates.any():
+            return None
         return int(np.argmin(np.where(candidates, self.final_losses, np.inf)))
 
     @property
-    def best_point(self) -> tuple[float, float]:
-        return float(self.ends[self.best_index, 0]), float(self.ends[self.best_index, 1])
+    def best_point(self) -> tuple[float, float] | None:
+        index = self.best_index
+        return None if index is None else (float(self.ends[index, 0]), float(self.ends[index, 1]))
 
     @property
-    def best_loss(self) -> float:
-        return float(self.final_losses[self.best_index])
+    def best_loss(self) -> float | None:
+        index = self.best_index
+        return None if index is None else float(self.final_losses[index])
 
 
 def random_starts(surface: Surface, count: int, seed: int) -> np.ndarray:

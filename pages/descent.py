@@ -472,11 +472,14 @@ def show_restarts() -> None:
     st.caption(t("descent.restarts_uses", name=restart_name, steps=restart_steps))
     restart_surface = surfaces.build_surface(restart_key, restart_condition)
     best = restart_surface.global_minimum
-    gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
-                                    gap=f"{result.best_loss - best.value:.4f}")
-    st.success(t("descent.restarts_best", surface=t(f"descent.surface.{restart_key}"),
-                 x=f"{result.best_point[0]:.4f}", y=f"{result.best_point[1]:.4f}",
-                 loss=f"{result.best_loss:.4f}") + " " + gap)
+    if result.best_point is None:
+        st.warning(t("descent.restarts_none_inside", count=len(result.ends)))
+    else:
+        gap = "" if best is None else t("descent.restarts_gap", value=f"{best.value:.4f}",
+                                        gap=f"{result.best_loss - best.value:.4f}")
+        st.success(t("descent.restarts_best", surface=t(f"descent.surface.{restart_key}"),
+                     x=f"{result.best_point[0]:.4f}", y=f"{result.best_point[1]:.4f}",
+                     loss=f"{result.best_loss:.4f}") + " " + gap)
     if result.stopped.any():
         st.warning(t("descent.restarts_stopped", count=int(result.stopped.sum())))
     outside = int((~restart_surface.inside(result.ends)).sum())

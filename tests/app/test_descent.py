@@ -209,3 +209,12 @@ def test_lesson_steps_and_random_restarts(app):
     assert any("best found at" in s.value for s in app.success)
     # the run used the race tab's first optimizer as it is now, and says so
     assert any(c.value == tr("descent.restarts_uses", name="1: SGD, lr 2", steps=100) for c in app.caption)
+
+
+def test_restarts_that_all_leave_the_domain_report_no_best_point(app):
+    app.select_slider(key=racer(0, "lr")).set_value(100.0).run()
+    open_tab(app, "restarts")
+    app.button(key="descent_run_restarts").click().run()
+    assert_clean(app)
+    assert not app.success
+    assert any(w.value == tr("descent.restarts_none_inside", count=30) for w in app.warning)

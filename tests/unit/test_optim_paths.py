@@ -257,6 +257,13 @@ def test_random_restarts_on_the_eggholder_choose_the_best_inside_the_box():
     assert result.best_loss >= -959.6407 - 1e-3
 
 
+def test_random_restarts_report_no_best_when_no_run_stayed_inside():
+    result = optim.random_restarts(surfaces.eggholder(), optim.OptimizerSettings(kind="sgd", lr=1e4), 6,
+                                   optim.RunSettings(steps=20), seed=0)
+    assert not (result.inside & np.isfinite(result.final_losses) & ~result.stopped).any()
+    assert result.best_index is None and result.best_point is None and result.best_loss is None
+
+
 def test_parabola_lesson_rates():
     small, right, large, divergent = (optim.parabola_path(lr, steps=5) for lr in optim.PARABOLA_RATES)
     np.testing.assert_allclose(small, 2.0 * 0.9 ** np.arange(6))
