@@ -6,12 +6,19 @@ navigation built from file names. This launcher settles that before the server s
 
 It also runs PyTorch on one thread per operation: the app's tensors are small, and a server
 answers many sessions at once, where two threads per operation fight over the two cores.
+
+And it imports pandas and PIL.Image before any session starts. Plotly serializes a figure by looking
+these modules up among the loaded ones without importing them; while one session's first table was
+still importing pandas, another session's figure found the half-made module and raised
+("partially initialized module 'pandas' has no attribute 'Series'").
 """
 
 from __future__ import annotations
 
 import sys
 
+import pandas  # noqa: F401  (see the docstring)
+import PIL.Image  # noqa: F401
 import torch
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli

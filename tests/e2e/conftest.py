@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -60,14 +61,17 @@ def start_server(
         "false",
         *extra_args,
     ]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (the server's messages, kept as long as it runs; a pipe
+    # that nobody reads would block the server once full)
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode(errors='replace')}")
+            log.seek(0)
+            raise RuntimeError(f"streamlit exited: {log.read().decode(errors='replace')}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
