@@ -26,6 +26,7 @@ INDEX_KEY = "draw.held_out_index"
 CHOICE_KEY = "draw.held_out_choice"
 DRAWS_KEY = "draw.held_out_draws"
 FULL_RUN_KEY = "draw.full_run"  # True while the whole page runs, False when only the fragment reruns
+FROM_LINK_KEY = "draw.opened_from_link"  # a link set the page up: its drawing (never in a link) must be drawn again
 CANVAS_SIZE = 280
 INJECTED_DRAWING_KEY = "draw.injected_drawing"  # a test may put an RGBA array here instead of drawing
 PLAYGROUND = "playground"
@@ -167,6 +168,10 @@ def drawing_input(steps: Steps) -> tuple[Preprocessed | None, str]:
                         disabled=strokes == 0, key="draw.clear")
     st.slider(t("draw.brush_label"), 6, 40, key="draw.brush", help=t("draw.brush_help"))
     st.caption(t("draw.canvas_help"))
+    if strokes == 0 and st.session_state.get(FROM_LINK_KEY):
+        st.info(t("draw.drawing_not_in_link"), icon=":material/link:")
+    elif strokes:
+        st.session_state[FROM_LINK_KEY] = False
     if stale:
         st.caption(t("draw.updating"))
         return None, ""
@@ -364,6 +369,7 @@ def show_grad_cam(model: DigitCNN, prediction: Prediction, tensor: np.ndarray, l
 
 def restore_link(values: dict) -> None:
     """A link's held-out digit, kept when it fits the link's choice (class, or misclassified by its model)."""
+    st.session_state[FROM_LINK_KEY] = True
     st.session_state.pop(INDEX_KEY, None)
     st.session_state.pop(CHOICE_KEY, None)
     index = values["index"]

@@ -8,7 +8,7 @@ from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from core import i18n
-from tests.app.conftest import APP, TIMEOUT, assert_clean
+from tests.app.conftest import APP, TIMEOUT, assert_clean, run_page
 from ui.app_settings import LECTURE_KEY
 
 
@@ -277,3 +277,12 @@ def test_the_share_box_shows_the_link_of_the_view():
     assert share_text(app) == "/playground?act=relu"
     app.toggle(key=LECTURE_KEY).set_value(True).run()
     assert share_text(app) == "/playground?act=relu&lecture=1"
+
+
+def test_a_draw_link_says_that_its_drawing_is_not_in_it():
+    app = open_link("draw", source="drawing", brush="30")
+    assert_clean(app)
+    message = i18n.translate("en", "draw.drawing_not_in_link")
+    assert any(info.value == message for info in app.info)
+    plain = run_page("pages/draw.py")
+    assert not any(info.value == message for info in plain.info)
