@@ -154,14 +154,16 @@ def place_centred(patch: np.ndarray, by_mass: bool) -> np.ndarray:
 
 
 def input_flags(ink: np.ndarray, box: tuple[int, int, int, int], tensor: np.ndarray) -> tuple[str, ...]:
-    """Why a prediction should not be trusted whatever its confidence: a dot, or a dense scribble."""
-    flags = []
+    """Why a prediction should not be trusted whatever its confidence: a dot, or a dense scribble.
+
+    A dot is only "tiny": blown up to fill the box it is a solid blob, which says nothing of scribbling.
+    """
     top, left, bottom, right = box
     if max(bottom - top, right - left) < TINY_MARK * min(ink.shape):
-        flags.append("tiny")
+        return ("tiny",)
     if float(tensor.sum()) > DENSE_INK * FIT * FIT:
-        flags.append("dense")
-    return tuple(flags)
+        return ("dense",)
+    return ()
 
 
 def from_ink(
