@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, sync_playwright
 from bench.interactions import Interaction, registered
 from bench.interactions.floor import FLOOR, FLOOR_APP
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT, start_server, stop_server, wait_for_idle
+from tests.e2e.script_runs import RerunRequests
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -35,26 +36,30 @@ def rss_megabytes(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def time_interaction(browser: Browser, url: str, interaction: Interaction) -> list[float]:
-    """Milliseconds from each action to its visible result, in one browser session."""
+def time_interaction(browser: Browser, url: str, interaction: Interaction) -> tuple[list[float], list[int]]:
+    """Milliseconds from each action to its visible result, and the script runs the page asked for in each
+    repetition (from its action to the page idle again), in one browser session."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
+    requests = RerunRequests(page)
     try:
         page.goto(f"{url}/{interaction.url_path}", wait_until="domcontentloaded")
         wait_for_idle(page)
         if interaction.setup:
             interaction.setup(page)
             wait_for_idle(page)
-        samples = []
+        samples, runs = [], []
         for repetition in range(interaction.repetitions):
             if interaction.prepare:
                 interaction.prepare(page, repetition)
+            before = requests.count
             started = time.perf_counter()
             interaction.act(page, repetition)
             interaction.wait_done(page, repetition)
             samples.append((time.perf_counter() - started) * 1000)
             wait_for_idle(page, settle=0.2)
-        return samples
+            runs.append(requests.count - before)
+        return samples, runs
     finally:
         context.close()
 
@@ -109,7 +114,8 @@ def memory(browser: Browser, server_args: tuple[str, ...], sessions: int = 10) -
         stop_server(process)
 
 
-def summarize(name: str, samples: list[float], floor_p50: float | None) -> dict:
+def summarize(name: str, timed: tuple[list[float], list[int]], floor_p50: float | None) -> dict:
+    samples, runs = timed
     p50, p95 = statistics.median(samples), percentile(samples, 0.95)
     return {
         "name": name,
@@ -117,14 +123,16 @@ def summarize(name: str, samples: list[float], floor_p50: float | None) -> dict:
         "p50_ms": p50,
         "p95_ms": p95,
         "ratio_to_floor": (p50 / floor_p50) if floor_p50 else 1.0,
+        "runs_per_repetition": statistics.mean(runs),
     }
 
 
 def print_table(rows: list[dict]) -> None:
-    print(f"\n{'interaction':<58} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8}")
+    print(f"\n{'interaction':<58} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8} {'runs':>5}")
     for row in rows:
         print(
             f"{row['name']:<58} {row['n']:>4} {row['p50_ms']:>8.0f} {row['p95_ms']:>8.0f} {row['ratio_to_floor']:>8.2f}"
+            f" {row['runs_per_repetition']:>5.2f}"
         )
 
 

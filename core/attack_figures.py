@@ -47,12 +47,20 @@ class ImagePanel:
     overlay_opacity: float = 0.6
 
 
+def pixels(values: np.ndarray) -> np.ndarray:
+    """An image's values as float32: what a screen shows and a tooltip prints (4 decimals), in half the bytes."""
+    return np.asarray(values, dtype=np.float32)
+
+
 def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: str, height: int = 330,
               gray_axis: str = "coloraxis9", spacing: float = 0.04) -> go.Figure:
-    """Panels side by side with square pixels; `coloraxes` sets each colour axis (range, scale, colourbar).
+    """Panels side by side with square pixels; `coloraxes` sets each colour axis (range, scale, colourbar)."""
+    return go.Figure(image_row_spec(panels, coloraxes, hover, height, gray_axis, spacing))
 
-    Built as one dict (no subplot helper), which keeps a rerun cheap.
-    """
+
+def image_row_spec(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: str, height: int = 330,
+                   gray_axis: str = "coloraxis9", spacing: float = 0.04) -> dict:
+    """image_row as a plain dict (no subplot helper, no validation), which keeps building many of them cheap."""
     count = len(panels)
     width = (1.0 - spacing * (count - 1)) / count
     data, layout = [], {"height": height, "margin": MARGIN, "annotations": []}
@@ -60,11 +68,12 @@ def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: s
         suffix = "" if index == 0 else str(index + 1)
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         if panel.overlay is None:
-            data.append({"type": "heatmap", "z": panel.values, "coloraxis": panel.coloraxis,
+            data.append({"type": "heatmap", "z": pixels(panel.values), "coloraxis": panel.coloraxis,
                          "hovertemplate": hover, **axes})
         else:
-            data.append({"type": "heatmap", "z": panel.values, "coloraxis": gray_axis, "hoverinfo": "skip", **axes})
-            data.append({"type": "heatmap", "z": panel.overlay, "coloraxis": panel.coloraxis,
+            data.append({"type": "heatmap", "z": pixels(panel.values), "coloraxis": gray_axis, "hoverinfo": "skip",
+                         **axes})
+            data.append({"type": "heatmap", "z": pixels(panel.overlay), "coloraxis": panel.coloraxis,
                          "opacity": panel.overlay_opacity, "hovertemplate": hover, **axes})
         left = index * (width + spacing)
         layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "visible": False, "constrain": "domain",
@@ -77,7 +86,7 @@ def image_row(panels: Sequence[ImagePanel], coloraxes: dict[str, dict], hover: s
                                       "showarrow": False, "yshift": 4, "font": {"size": 14}})
     layout.update(coloraxes)
     layout.setdefault(gray_axis, {"colorscale": GRAY, "cmin": 0.0, "cmax": 1.0, "showscale": False})
-    return go.Figure({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
 
 
 def colour_axis(low: float, high: float, scale, title: str | None = None, show: bool = True, x: float | None = None
@@ -96,6 +105,11 @@ def colour_axis(low: float, high: float, scale, title: str | None = None, show: 
 def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[Title],
                          delta_bar_title: str, hover: str) -> go.Figure:
     """Clean image, perturbation δ (diverging, scaled to its own largest |δ| so it is visible), adversarial image."""
+    return go.Figure(attack_images_spec(clean, delta, adversarial, titles, delta_bar_title, hover))
+
+
+def attack_images_spec(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[Title],
+                       delta_bar_title: str, hover: str) -> dict:
     bound = max(float(np.abs(delta).max()), 1e-6)
     panels = [
         ImagePanel(clean, titles[0], "coloraxis9"),
@@ -103,12 +117,17 @@ def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.n
         ImagePanel(adversarial, titles[2], "coloraxis9"),
     ]
     axes = {"coloraxis": colour_axis(-bound, bound, DIVERGING, delta_bar_title, x=1.0)}
-    return image_row(panels, axes, hover, height=360)
+    return image_row_spec(panels, axes, hover, height=360)
 
 
 def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
                        highlight: int | None = None) -> go.Figure:
     """Grouped bars of the ten class probabilities before and after the attack (the target shaded)."""
+    return go.Figure(probability_spec(before, after, names, x_title, y_title, highlight))
+
+
+def probability_spec(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
+                     highlight: int | None = None) -> dict:
     classes = [str(digit) for digit in range(10)]
     data = [
         {"type": "bar", "x": classes, "y": values, "name": name, "marker": {"color": colour},
@@ -123,52 +142,78 @@ def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, 
               "xaxis": {"title": {"text": x_title}, "type": "category"},
               "yaxis": {"title": {"text": y_title}, "range": [0, 1.02]},
               "legend": {"orientation": "h", "y": 1.12, "x": 0}}
-    return go.Figure({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
+
+
+PROBABILITY_LINES = 2
+"""The step figure always has this many probability lines (unused ones hidden), so its traces keep their places."""
 
 
 def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_step: int | None, x_title: str,
                 loss_title: str, probability_title: str, flip_label: str) -> go.Figure:
     """Loss (left axis) and chosen class probabilities (right axis) at every iterate, the flip step marked."""
+    return go.Figure(step_spec(losses, probabilities, flip_step, x_title, loss_title, probability_title, flip_label))
+
+
+def step_spec(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_step: int | None, x_title: str,
+              loss_title: str, probability_title: str, flip_label: str) -> dict:
     steps = np.arange(len(losses))
     data = [{"type": "scatter", "x": steps, "y": losses, "name": loss_title, "mode": "lines+markers",
              "line": {"color": "#1b1f24"}, "yaxis": "y"}]
-    for (name, values), colour in zip(probabilities.items(), ("#0072B2", "#D55E00", "#CC79A7")):
+    lines = list(probabilities.items())[:PROBABILITY_LINES]
+    for index, colour in zip(range(PROBABILITY_LINES), ("#0072B2", "#D55E00")):
+        name, values = lines[index] if index < len(lines) else ("", np.zeros(len(losses)))
         data.append({"type": "scatter", "x": steps, "y": values, "name": name, "mode": "lines+markers",
-                     "line": {"color": colour}, "yaxis": "y2"})
+                     "line": {"color": colour}, "yaxis": "y2", "visible": index < len(lines)})
+    marked = flip_step is not None
+    at = flip_step if marked else 0
     layout = {
         "height": 320, "margin": MARGIN, "legend": {"orientation": "h", "y": 1.15, "x": 0},
         "xaxis": {"title": {"text": x_title}, "dtick": max(1, len(losses) // 10)},
         "yaxis": {"title": {"text": loss_title}},
         "yaxis2": {"title": {"text": probability_title}, "range": [0, 1.02], "overlaying": "y", "side": "right",
                    "showgrid": False},
-        "shapes": [], "annotations": [],
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": at, "x1": at, "y0": 0, "y1": 1,
+                    "line": {"color": "#D55E00", "dash": "dot"}, "visible": marked}],
+        "annotations": [{"text": flip_label, "x": at, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                         "showarrow": False, "font": {"color": "#D55E00"}, "visible": marked}],
     }
-    if flip_step is not None:
-        layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": flip_step, "x1": flip_step,
-                                 "y0": 0, "y1": 1, "line": {"color": "#D55E00", "dash": "dot"}})
-        layout["annotations"].append({"text": flip_label, "x": flip_step, "xref": "x", "y": 1, "yref": "paper",
-                                      "yanchor": "bottom", "showarrow": False, "font": {"color": "#D55E00"}})
-    return go.Figure({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
 
 
 def map_pair_figure(clean: np.ndarray, adversarial: np.ndarray, clean_map: np.ndarray, adversarial_map: np.ndarray,
                     scale: tuple[float, float], titles: Sequence[Title], map_bar_title: str, opacity: float,
                     hover: str) -> go.Figure:
     """Clean and adversarial maps over their images on ONE colour axis (one range, one colour bar)."""
+    return go.Figure(map_pair_spec(clean, adversarial, clean_map, adversarial_map, scale, titles, map_bar_title,
+                                   opacity, hover))
+
+
+def map_pair_spec(clean: np.ndarray, adversarial: np.ndarray, clean_map: np.ndarray, adversarial_map: np.ndarray,
+                  scale: tuple[float, float], titles: Sequence[Title], map_bar_title: str, opacity: float,
+                  hover: str) -> dict:
     map_scale = HEAT if scale[0] >= 0 else DIVERGING
     panels = [
         ImagePanel(clean, titles[0], "coloraxis", overlay=clean_map, overlay_opacity=opacity),
         ImagePanel(adversarial, titles[1], "coloraxis", overlay=adversarial_map, overlay_opacity=opacity),
     ]
     axes = {"coloraxis": colour_axis(scale[0], scale[1], map_scale, map_bar_title, x=1.0)}
-    return image_row(panels, axes, hover, height=360)
+    return image_row_spec(panels, axes, hover, height=360)
+
+
+MAP_OVERLAY_TRACES = (1, 3)
+"""The traces of map_pair_figure drawn over the images with the chosen opacity."""
 
 
 def difference_figure(difference: np.ndarray, title: Title, bar_title: str, hover: str) -> go.Figure:
     """A map difference on a diverging scale symmetric about zero."""
+    return go.Figure(difference_spec(difference, title, bar_title, hover))
+
+
+def difference_spec(difference: np.ndarray, title: Title, bar_title: str, hover: str) -> dict:
     bound = max(float(np.abs(difference).max()), 1e-12)
     axes = {"coloraxis": colour_axis(-bound, bound, DIVERGING, bar_title, x=1.0)}
-    return image_row([ImagePanel(difference, title, "coloraxis")], axes, hover, height=360)
+    return image_row_spec([ImagePanel(difference, title, "coloraxis")], axes, hover, height=360)
 
 
 def overlay_figure(image: np.ndarray, values: np.ndarray, title: Title, bar_title: str, opacity: float,
@@ -228,3 +273,48 @@ def loss_figure(losses: Sequence[float], x_title: str, y_title: str) -> go.Figur
                                   line={"color": "#0072B2"}))
     figure.update_layout(height=260, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title)
     return figure
+
+
+# ---------------------------------------------------------------------------------------------
+# One figure under a slider: the figure at one value, and what changes at each other value
+
+
+def figure_patch(base: dict, other: dict) -> dict:
+    """What turns the figure spec `base` into `other` (same traces, in the same order):
+    {"data": {trace index: {key: value}}, "layout": {"dotted.path": value}}, only what differs.
+
+    A list of another length, or a value of another type, is replaced whole; arrays are compared by value.
+    """
+    if len(base["data"]) != len(other["data"]):
+        raise ValueError("a patch cannot add or remove traces")
+    data = {}
+    for index, (before, after) in enumerate(zip(base["data"], other["data"])):
+        changed = {key: value for key, value in after.items() if not _same(before.get(key), value)}
+        changed.update({key: None for key in before if key not in after})
+        if changed:
+            data[str(index)] = changed
+    layout: dict = {}
+    _layout_changes(base["layout"], other["layout"], "", layout)
+    return {"data": data, "layout": layout}
+
+
+def _layout_changes(before, after, path: str, changes: dict) -> None:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            _layout_changes(before.get(key), after.get(key), f"{path}.{key}" if path else str(key), changes)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after)):
+            _layout_changes(old, new, f"{path}.{index}", changes)
+    elif not _same(before, after):
+        changes[path] = after
+
+
+def _same(first, second) -> bool:
+    if isinstance(first, np.ndarray) or isinstance(second, np.ndarray):
+        return (isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape
+                and first.dtype == second.dtype and bool(np.array_equal(first, second)))
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
+        return len(first) == len(second) and all(_same(a, b) for a, b in zip(first, second))
+    if isinstance(first, dict) and isinstance(second, dict):
+        return first.keys() == second.keys() and all(_same(first[key], second[key]) for key in first)
+    return type(first) is type(second) and first == second

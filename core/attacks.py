@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -30,6 +30,8 @@ CURVE_EPSILONS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 CURVE_PGD_STEPS = 10
 CURVE_PGD_DIGITS = 500
 BATCH = 250
+SWEEP_EPSILONS = tuple(round(0.01 * step, 2) for step in range(51))
+"""The ε values the attack page's slider offers (0.00 to 0.50 in steps of 0.01): a sweep attacks at each of them."""
 PGD_STEP_FACTOR = 2.5
 """Madry et al.'s PGD step size α = 2.5·ε/steps: the iterates can reach the ε-ball's edge from anywhere in it."""
 
@@ -86,6 +88,13 @@ def _per_example(values: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return values.view(-1, *([1] * (like.ndim - 1)))
 
 
+def _per_example_or_scalar(values: float | torch.Tensor, like: torch.Tensor) -> float | torch.Tensor:
+    """A float as it is; one float32 value per example reshaped to broadcast over that example's pixels."""
+    if isinstance(values, torch.Tensor):
+        return _per_example(values.to(torch.float32), like)
+    return float(values)
+
+
 def _as_labels(labels: int | np.ndarray | torch.Tensor, count: int) -> torch.Tensor:
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().to(torch.long).reshape(-1)
@@ -105,40 +114,53 @@ def captum_fgsm(model: nn.Module) -> FGSM:
     return attack
 
 
-def fgsm(model: nn.Module, images, labels, eps: float, targeted: bool = False) -> torch.Tensor:
-    """One signed-gradient step of size eps (descending the target's loss when targeted), clipped to [0, 1]."""
+def fgsm(model: nn.Module, images, labels, eps: float | torch.Tensor, targeted: bool = False) -> torch.Tensor:
+    """One signed-gradient step of size eps (descending the target's loss when targeted), clipped to [0, 1].
+
+    `eps` is one float, or a tensor of one ε per output image: then one image (with its label) gives one
+    adversarial image per ε, all from the same gradient.
+    """
     x = _as_batch(images)
     y = _as_labels(labels, len(x))
+    epsilon = _per_example_or_scalar(eps, x)
     with torch.enable_grad():
-        adversarial = captum_fgsm(model).perturb(x.requires_grad_(True), epsilon=float(eps), target=y,
-                                                 targeted=targeted)
+        adversarial = captum_fgsm(model).perturb(x.requires_grad_(True), epsilon=epsilon, target=y, targeted=targeted)
     return adversarial.detach()
 
 
-def project(images: torch.Tensor, clean: torch.Tensor, eps: float) -> torch.Tensor:
-    """Clip_{x,ε}: into [x − ε, x + ε] ∩ [0, 1]."""
+def project(images: torch.Tensor, clean: torch.Tensor, eps: float | torch.Tensor) -> torch.Tensor:
+    """Clip_{x,ε}: into [x − ε, x + ε] ∩ [0, 1] (one ε, or one per image)."""
+    eps = _per_example_or_scalar(eps, images)
     return torch.min(torch.max(images, clean - eps), clean + eps).clamp(0.0, 1.0)
 
 
-def random_start(clean: torch.Tensor, eps: float, seed: int) -> torch.Tensor:
-    """A point drawn uniformly from the ε-ball around x (seeded), clipped to [0, 1]."""
+def random_start(clean: torch.Tensor, eps: float | torch.Tensor, seed: int) -> torch.Tensor:
+    """A point drawn uniformly from the ε-ball around x (seeded), clipped to [0, 1].
+
+    With one ε per image and a single clean image, every image starts from the same seeded draw scaled
+    by its own ε: the start a single run at that ε takes.
+    """
     generator = torch.Generator().manual_seed(int(seed))
-    noise = (torch.rand(clean.shape, generator=generator) * 2 - 1) * eps
+    noise = (torch.rand(clean.shape, generator=generator) * 2 - 1) * _per_example_or_scalar(eps, clean)
     return (clean + noise).clamp(0.0, 1.0)
 
 
 def iterative_steps(
-    model: nn.Module, images, labels, eps: float, alpha: float, steps: int,
+    model: nn.Module, images, labels, eps: float | torch.Tensor, alpha: float | torch.Tensor, steps: int,
     start: torch.Tensor | None = None, targeted: bool = False,
 ) -> Iterator[torch.Tensor]:
-    """The iterates x_1 … x_steps of I-FGSM (from x, or from `start` for PGD): Captum's FGSM step, then Clip_{x,ε}."""
+    """The iterates x_1 … x_steps of I-FGSM (from x, or from `start` for PGD): Captum's FGSM step, then Clip_{x,ε}.
+
+    `eps` and `alpha` are floats, or tensors with one value per image.
+    """
     clean = _as_batch(images)
     y = _as_labels(labels, len(clean))
     step = captum_fgsm(model)
     current = clean if start is None else start.reshape(clean.shape)
+    step_size = _per_example_or_scalar(alpha, clean)
     for _ in range(int(steps)):
         with torch.enable_grad():
-            moved = step.perturb(current.clone().requires_grad_(True), epsilon=float(alpha), target=y,
+            moved = step.perturb(current.clone().requires_grad_(True), epsilon=step_size, target=y,
                                  targeted=targeted)
         current = project(moved.detach(), clean, eps)
         yield current
@@ -266,36 +288,140 @@ def _loss_and_probabilities(model: nn.Module, images: torch.Tensor, label: int) 
         return losses.numpy().astype(np.float64), class_probabilities(model, scores).numpy().astype(np.float64)
 
 
+def _clean_prediction(model: nn.Module, clean: torch.Tensor) -> int:
+    with torch.no_grad():
+        return int(model(clean).argmax(1))
+
+
+def _attack_path(model: nn.Module, clean: torch.Tensor, label: int, settings: AttackSettings,
+                 eps: float | torch.Tensor, alpha: float | torch.Tensor) -> torch.Tensor:
+    """Every point of the attack on one clean image (1, 1, 28, 28), shaped (points, images, 1, 28, 28).
+
+    With one ε (a float) there is one image; with a tensor of ε values (and of α values) one image per ε,
+    each attacked exactly as a run at that ε alone would attack it. Points are x_0 … x_steps for the
+    iterative attacks, the clean and the adversarial image for the others.
+    """
+    kind, seed = settings.kind, settings.seed
+    images = len(eps) if isinstance(eps, torch.Tensor) else 1
+    if kind in ITERATIVE_KINDS:
+        batch = clean.expand(images, *clean.shape[1:])
+        start = random_start(clean, eps, seed) if kind == "pgd" else None
+        iterates = [batch if start is None else start]
+        iterates += list(iterative_steps(model, batch, label, eps, alpha, settings.steps, start))
+        return torch.stack(iterates)
+    if kind == "targeted_fgsm":
+        adversarial = fgsm(model, clean, settings.target, eps, targeted=True)
+    elif kind == "noise":
+        adversarial = noise_like(fgsm(model, clean, label, eps) - clean, clean, seed)
+    else:
+        adversarial = fgsm(model, clean, label, eps)
+    return torch.stack([clean.expand_as(adversarial), adversarial])
+
+
+def _scored_label(label: int, settings: AttackSettings) -> int:
+    """The class whose loss the page follows: the target of a targeted attack, else the attacked class."""
+    return settings.target if settings.kind == "targeted_fgsm" else label
+
+
 def run_attack(model: nn.Module, image: np.ndarray, label: int | None, settings: AttackSettings) -> AttackResult:
     """Attack one 28×28 image; with no known label the clean prediction stands in for the true class."""
     clean = _as_batch(image)
-    with torch.no_grad():
-        clean_prediction = int(model(clean).argmax(1))
-    label = clean_prediction if label is None else int(label)
-    kind, eps = settings.kind, float(settings.eps)
-    target = settings.target if kind == "targeted_fgsm" else None
-    if kind in ITERATIVE_KINDS:
-        start = random_start(clean, eps, settings.seed) if kind == "pgd" else None
-        iterates = [clean if start is None else start]
-        iterates += list(iterative_steps(model, clean, label, eps, settings.step_size, settings.steps, start))
-        path = torch.cat(iterates)
-    elif kind == "targeted_fgsm":
-        path = torch.cat([clean, fgsm(model, clean, target, eps, targeted=True)])
-    elif kind == "noise":
-        path = torch.cat([clean, noise_like(fgsm(model, clean, label, eps) - clean, clean, settings.seed)])
-    else:
-        path = torch.cat([clean, fgsm(model, clean, label, eps)])
-    losses, probabilities = _loss_and_probabilities(model, path, label if target is None else target)
+    label = _clean_prediction(model, clean) if label is None else int(label)
+    path = _attack_path(model, clean, label, settings, float(settings.eps), settings.step_size)[:, 0]
+    losses, probabilities = _loss_and_probabilities(model, path, _scored_label(label, settings))
     _, clean_probabilities = _loss_and_probabilities(model, clean, label)
     return AttackResult(
         clean=clean[0, 0].numpy().astype(np.float64),
         adversarial=path[-1, 0].numpy().astype(np.float64),
         label=label,
-        target=target,
+        target=settings.target if settings.kind == "targeted_fgsm" else None,
         clean_probabilities=clean_probabilities[0],
         adversarial_probabilities=probabilities[-1],
         step_losses=losses,
         step_probabilities=probabilities,
+    )
+
+
+@dataclass(frozen=True)
+class AttackSweep:
+    """One attack at every ε of a grid, computed as one batch: entry i is the attack at epsilons[i].
+
+    Arrays are float32 (the precision they are computed in); result(i) gives entry i as run_attack
+    would give it. Shared read-only when cached, so never modified.
+    """
+
+    epsilons: np.ndarray  # (E,)
+    clean: np.ndarray  # (28, 28)
+    adversarial: np.ndarray  # (E, 28, 28)
+    label: int
+    target: int | None
+    clean_probabilities: np.ndarray  # (10,)
+    step_losses: np.ndarray  # (E, points): J(x_t, y) for t = 0 … steps
+    step_probabilities: np.ndarray  # (E, points, 10)
+
+    def __len__(self) -> int:
+        return len(self.epsilons)
+
+    @property
+    def adversarial_probabilities(self) -> np.ndarray:
+        return self.step_probabilities[:, -1]
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays."""
+        arrays = (self.epsilons, self.clean, self.adversarial, self.clean_probabilities, self.step_losses,
+                  self.step_probabilities)
+        return sum(array.nbytes for array in arrays)
+
+    def index_of(self, eps: float) -> int:
+        """The entry whose ε is nearest to eps."""
+        return int(np.abs(self.epsilons - float(eps)).argmin())
+
+    def result(self, index: int) -> AttackResult:
+        return AttackResult(
+            clean=_float64(self.clean),
+            adversarial=_float64(self.adversarial[index]),
+            label=self.label,
+            target=self.target,
+            clean_probabilities=_float64(self.clean_probabilities),
+            adversarial_probabilities=_float64(self.step_probabilities[index, -1]),
+            step_losses=_float64(self.step_losses[index]),
+            step_probabilities=_float64(self.step_probabilities[index]),
+        )
+
+
+def _float64(array: np.ndarray) -> np.ndarray:
+    return np.array(array, dtype=np.float64)
+
+
+def _float32(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def attack_sweep(model: nn.Module, image: np.ndarray, label: int | None, settings: AttackSettings,
+                 epsilons: tuple[float, ...] = SWEEP_EPSILONS) -> AttackSweep:
+    """The attack of `settings` (its own ε aside) at every ε in `epsilons`, as one batch of one image per ε.
+
+    Each entry equals run_attack at that ε: the same gradient for the one-step attacks, the same seeded
+    random start scaled by each ε for PGD, and PGD's standard α = 2.5·ε/steps per ε when α is not set.
+    """
+    clean = _as_batch(image)
+    label = _clean_prediction(model, clean) if label is None else int(label)
+    eps = torch.tensor(epsilons, dtype=torch.float32)
+    alpha = torch.tensor([replace(settings, eps=value).step_size for value in epsilons], dtype=torch.float32)
+    path = _attack_path(model, clean, label, settings, eps, alpha)
+    points, images = path.shape[:2]
+    losses, probabilities = _loss_and_probabilities(model, path.flatten(0, 1), _scored_label(label, settings))
+    _, clean_probabilities = _loss_and_probabilities(model, clean, label)
+    return AttackSweep(
+        epsilons=np.array(epsilons, dtype=np.float64),
+        clean=_float32(clean[0, 0].numpy()),
+        adversarial=_float32(path[-1, :, 0].numpy()),
+        label=label,
+        target=settings.target if settings.kind == "targeted_fgsm" else None,
+        clean_probabilities=_float32(clean_probabilities[0]),
+        step_losses=_float32(losses.reshape(points, images).T),
+        step_probabilities=_float32(probabilities.reshape(points, images, -1).transpose(1, 0, 2)),
     )
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 from core import attack_figures as figures
 from core import attacks, explain, precomputed
 from core.shared import ComputeOnce
-from core.url_state import Problem
+from core.url_state import Param, Problem
+from ui.app_settings import lecture_mode
 from ui.figures import show_figure
-from ui.i18n import t
-from ui.page_params import ATTACK_TABS
+from ui.i18n import current_language, t
+from ui.page_params import ATTACK, ATTACK_TABS
 from ui.page_url import note_problems, publish_page_settings, restore_page_settings
 from ui.resources import digit_split, shipped_model
 from ui.session import current_digit
+from ui.sweep_view import FollowedSlider, SweepRow, SweepText, chart_from_specs, mount_view, view_message
 
 PAGE = "attack"
 TAB_KEY = "attack_tab"
@@ -31,6 +37,54 @@ HOVER = t("attack.hover_pixel")
 DEFAULT_LAYER = "conv2"  # the finer 14×14 maps. `python -m bench.grad_cam_coverage`: the standard CNN's Grad-CAM
 # for the true class is zero everywhere on 179 of the 2,000 held-out digits at conv2 and 126 at conv3 (the robust
 # CNN's on 0 and 2); no digit's rectified feature maps are all zero
+EPSILONS = attacks.SWEEP_EPSILONS
+OPACITIES = tuple(round(0.05 * step, 2) for step in range(21))
+LIVE_TABS = ("explain", "sanity")  # tabs with nothing computed from ε on the server: ε moves without a run
+PRIVATE_SWEEPS_KEY = "attack_private_sweeps"
+SHARED_SWEEPS = 64
+SHARED_VIEWS = 24
+PRIVATE_SWEEPS = 2
+
+
+@st.cache_resource(show_spinner=False)
+def shared_sweeps() -> ComputeOnce:
+    """Attack sweeps and map sweeps of a shipped model on a held-out digit, keyed by their settings: computed once
+    per process for every session, the least recently used dropped beyond SHARED_SWEEPS entries.
+
+    Measured (AttackSweep.nbytes, MapSweep.nbytes; Python's own overhead is a few hundred bytes): an attack sweep
+    holds 0.17 MB (one-step attacks) to 0.19 MB (10 steps) and 0.39 MB (100 steps, the cap), a map sweep 0.16-0.17
+    MB; so the store stays under 64 × 0.39 MB ≈ 25 MB.
+    """
+    return ComputeOnce(max_entries=SHARED_SWEEPS)
+
+
+@st.cache_resource(show_spinner=False)
+def shared_views() -> ComputeOnce:
+    """The views' messages drawn from shared sweeps, by view, settings, language and lecture mode: built once for
+    every session showing the same view.
+
+    Measured (bytes of the message): the maps view 0.73 MB (0.92 MB when the explained class changes with ε), the
+    attack view 0.51 MB, the steps view 0.04 MB (0.19 MB at 100 steps), the probabilities 0.02 MB; so the store
+    stays under 24 × 0.92 MB ≈ 22 MB.
+    """
+    return ComputeOnce(max_entries=SHARED_VIEWS)
+
+
+def sweep_store(shared: bool) -> ComputeOnce:
+    """The process's shared store, or this session's own for its drawing or its fine-tuned model: never shared,
+    it keeps the view's attack and map sweeps (PRIVATE_SWEEPS entries, at most 0.39 + 0.17 MB)."""
+    if shared:
+        return shared_sweeps()
+    return st.session_state.setdefault(PRIVATE_SWEEPS_KEY, ComputeOnce(max_entries=PRIVATE_SWEEPS))
+
+
+def show_view(key: str, inputs: tuple | None, build: Callable[[], bytes]) -> None:
+    """Mount a view; with `inputs` (what a shared view depends on) its message is built once for everyone."""
+    if inputs is None:
+        message = build()
+    else:
+        message = shared_views().get((key, inputs, current_language(), lecture_mode()), build)
+    mount_view(key, message)
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +156,8 @@ def model_name(key: str) -> str:
     return t(f"attack.model_{key}")
 
 
-def choose_digit() -> tuple[np.ndarray, int | None, str]:
-    """The session's current digit, or a held-out digit picked here: (image, label or None, source text)."""
+def choose_digit() -> tuple[np.ndarray, int | None, str, tuple]:
+    """The session's current digit, or a held-out digit picked here: (image, label or None, source text, key)."""
     digit = current_digit()
     options = ["current", "held_out"] if digit is not None else ["held_out"]
     source = st.radio(t("attack.digit_source"), options, horizontal=True, key="attack_source",
@@ -112,12 +166,14 @@ def choose_digit() -> tuple[np.ndarray, int | None, str]:
         st.caption(t("attack.no_current_digit"))
     if source == "current" and digit is not None:
         if float(np.max(digit.image)) >= BLANK_INK:
-            return digit.image, digit.label, t(f"attack.origin_{digit.source}")
+            fingerprint = hashlib.blake2b(np.ascontiguousarray(digit.image).tobytes(), digest_size=12).hexdigest()
+            return digit.image, digit.label, t(f"attack.origin_{digit.source}"), ("own", fingerprint, digit.label)
         st.warning(t("attack.blank_digit"))
     split = digit_split()
     index = st.number_input(t("attack.held_out_index"), 0, len(split.test_images) - 1, 0, key="attack_index",
                             help=t("attack.held_out_help"))
-    return split.test_images[int(index)], int(split.test_labels[int(index)]), t("attack.origin_held_out_n", n=index)
+    return (split.test_images[int(index)], int(split.test_labels[int(index)]), t("attack.origin_held_out_n", n=index),
+            ("held_out", int(index)))
 
 
 def choose_model() -> tuple[str, object]:
@@ -134,8 +190,12 @@ def choose_kind() -> str:
 
 
 def choose_settings(kind: str, label: int) -> attacks.AttackSettings:
-    """ε and, depending on the attack, target, α, steps and seed."""
-    eps = st.slider(t("attack.eps"), 0.0, 0.5, 0.1, 0.01, key="attack_eps", help=t("attack.eps_help"))
+    """ε and, depending on the attack, target, α, steps and seed.
+
+    ε reruns nothing while the open tab shows only what the page drew for every ε (LIVE_TABS).
+    """
+    eps = st.slider(t("attack.eps"), 0.0, 0.5, 0.1, 0.01, key="attack_eps", help=t("attack.eps_help"),
+                    on_change="ignore" if open_tab() in LIVE_TABS else "rerun")
     target, alpha, steps, seed = None, 0.01, 10, 0
     columns = iter(st.columns(3) if kind != "fgsm" else [])
     if kind == "targeted_fgsm":
@@ -159,19 +219,58 @@ def choose_alpha(column, kind: str, eps: float, steps: int) -> float | None:
     """PGD's step size is 2.5·ε/steps unless the student sets it; I-FGSM's is set (0.01 by default)."""
     if kind == "pgd" and column.toggle(t("attack.alpha_standard"), True, key="attack_alpha_standard",
                                        help=t("attack.alpha_standard_help")):
-        column.caption(t("attack.alpha_standard_value", alpha=attacks.standard_alpha(eps, steps)))
+        values = [t("attack.alpha_standard_value", alpha=attacks.standard_alpha(value, steps)) for value in EPSILONS]
+        with column:
+            mount_view("attack_alpha_view", view_message("attack_alpha_view", [
+                SweepRow([SweepText("attack_alpha_value", values)])], eps_slider()))
         return None
     return column.slider(t("attack.alpha"), 0.001, 0.1, 0.01, 0.001, format="%.3f", key="attack_alpha",
                          help=t("attack.alpha_help"))
 
 
-def explain_inputs(label: int | None, settings: attacks.AttackSettings, result: attacks.AttackResult) -> None:
-    """Messages about what the attack did (or could not do) with these inputs."""
+def attack_param(key: str) -> Param:
+    return next(binding.param for binding in ATTACK if binding.key == key)
+
+
+def eps_slider(publish: bool = False) -> FollowedSlider:
+    """The ε slider as a view follows it; the view that publishes writes ε into the link."""
+    return FollowedSlider("attack_eps", EPSILONS, attack_param("eps") if publish else None)
+
+
+def attack_sweep(model_key: str, model, image: np.ndarray, label: int | None, digit_key: tuple,
+                 settings: attacks.AttackSettings) -> attacks.AttackSweep:
+    """The attack at every ε the slider offers, computed once (for every session when nothing in it is private)."""
+    store = sweep_store(is_shared(model_key, digit_key))
+    key = ("attack", model_key, digit_key, replace(settings, eps=0.0))
+
+    def compute() -> attacks.AttackSweep:
+        return attacks.attack_sweep(model, image, label, settings, EPSILONS)
+
+    if key in store:
+        return store.get(key, compute)
+    with st.spinner(t("attack.sweep_computing")):
+        return store.get(key, compute)
+
+
+def map_sweep(model_key: str, model, sweep: attacks.AttackSweep, digit_key: tuple, settings: attacks.AttackSettings,
+              explanation: tuple) -> explain.MapSweep:
+    """The explanation of the clean image and of every adversarial image, computed once like the attack."""
+    method, layer, relu, targets = explanation
+    key = ("maps", model_key, digit_key, replace(settings, eps=0.0), *explanation)
+    return sweep_store(is_shared(model_key, digit_key)).get(
+        key, lambda: explain.map_sweep(model, sweep.clean, sweep.adversarial, np.array(targets), method, layer, relu))
+
+
+def is_shared(model_key: str, digit_key: tuple) -> bool:
+    """A shipped model on a held-out digit is the same for everyone; a drawing or a fine-tuned copy is not."""
+    return model_key != FINE_TUNED and digit_key[0] == "held_out"
+
+
+def explain_inputs(label: int | None, settings: attacks.AttackSettings, sweep: attacks.AttackSweep) -> None:
+    """Messages about what the attack does (or cannot do) with these inputs, whatever ε."""
     if label is None:
-        st.caption(t("attack.label_unknown", prediction=result.label))
-    if settings.eps == 0:
-        st.info(t("attack.eps_zero"))
-    if settings.kind == "targeted_fgsm" and settings.target == result.label:
+        st.caption(t("attack.label_unknown", prediction=sweep.label))
+    if settings.kind == "targeted_fgsm" and settings.target == sweep.label:
         st.info(t("attack.target_is_true_class" if label is not None else "attack.target_is_prediction",
                   target=settings.target))
     if settings.kind == "noise":
@@ -182,75 +281,111 @@ def badge(text: str, good: bool = True) -> str:
     return f":{'green' if good else 'red'}-badge[{text}]"
 
 
-def show_outcome(result: attacks.AttackResult) -> None:
+def outcome(result: attacks.AttackResult) -> tuple[str, tuple[str, str]]:
+    """The outcome line and its badge (text, tone)."""
     before, after = result.clean_prediction, result.adversarial_prediction
     text = t("attack.outcome", before=before, p_before=result.clean_probabilities[before],
              after=after, p_after=result.adversarial_probabilities[after])
-    verdict = badge(t("attack.flipped"), good=False) if before != after else badge(t("attack.not_flipped"))
-    st.markdown(f"#### {text} {verdict}")
+    return text, (t("attack.flipped"), "bad") if before != after else (t("attack.not_flipped"), "good")
 
 
-def show_attack(result: attacks.AttackResult, settings: attacks.AttackSettings) -> None:
+def images_spec(result: attacks.AttackResult, eps: float) -> dict:
     amplification = 1.0 / max(result.linf, 1e-6)
     titles = (
         (t("attack.clean_title"), t("attack.prediction_line", digit=result.clean_prediction,
                                     p=result.clean_probabilities[result.clean_prediction])),
         (t("attack.delta_title"), t("attack.delta_norms", linf=result.linf, l2=result.l2)),
-        (t("attack.adversarial_title", eps=settings.eps),
+        (t("attack.adversarial_title", eps=eps),
          t("attack.prediction_line", digit=result.adversarial_prediction,
            p=result.adversarial_probabilities[result.adversarial_prediction])),
     )
-    show_figure(
-        figures.attack_images_figure(result.clean, result.delta, result.adversarial, titles,
-                                     t("attack.delta_bar", amplification=amplification), HOVER),
-        live=True, key="attack_images",
-    )
-    st.caption(t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=settings.eps))
-    left, right = st.columns(2)
-    with left:
-        show_figure(
-            figures.probability_figure(result.clean_probabilities, result.adversarial_probabilities,
-                                       (t("attack.before"), t("attack.after", eps=settings.eps)),
-                                       t("attack.class_axis"), t("attack.probability_axis"), result.target),
-            live=True, key="attack_probabilities",
-        )
-    with right:
-        if settings.kind in attacks.ITERATIVE_KINDS:
-            show_steps(result, settings)
-        else:
-            st.markdown(t("attack.one_step_note"))
+    return figures.attack_images_spec(result.clean, result.delta, result.adversarial, titles,
+                                      t("attack.delta_bar", amplification=amplification), HOVER)
 
 
-def show_steps(result: attacks.AttackResult, settings: attacks.AttackSettings) -> None:
+def probabilities_spec(result: attacks.AttackResult, eps: float) -> dict:
+    return figures.probability_spec(result.clean_probabilities, result.adversarial_probabilities,
+                                    (t("attack.before"), t("attack.after", eps=eps)), t("attack.class_axis"),
+                                    t("attack.probability_axis"), result.target)
+
+
+def steps_spec(result: attacks.AttackResult) -> dict:
     probabilities = {t("attack.p_class", digit=result.label): result.step_probabilities[:, result.label]}
     flip = result.flip_step
     if flip is not None:
         new_class = int(result.step_predictions[flip])
         probabilities[t("attack.p_class", digit=new_class)] = result.step_probabilities[:, new_class]
-    show_figure(
-        figures.step_figure(result.step_losses, probabilities, flip, t("attack.step_axis"),
-                            t("attack.loss_axis", digit=result.label), t("attack.probability_axis"),
-                            t("attack.flip_marker")),
-        live=True, key="attack_steps_figure",
-    )
+    return figures.step_spec(result.step_losses, probabilities, flip, t("attack.step_axis"),
+                             t("attack.loss_axis", digit=result.label), t("attack.probability_axis"),
+                             t("attack.flip_marker"))
+
+
+def steps_caption(result: attacks.AttackResult, settings: attacks.AttackSettings) -> str:
+    flip = result.flip_step
     if flip is None:
-        st.caption(t("attack.no_flip_steps", steps=settings.steps))
-    else:
-        st.caption(t("attack.flip_at", step=flip, digit=int(result.step_predictions[flip])))
-    if settings.budget_unreachable:
-        st.warning(t("attack.alpha_too_small", reach=settings.step_size * settings.steps, eps=settings.eps))
+        return t("attack.no_flip_steps", steps=settings.steps)
+    return t("attack.flip_at", step=flip, digit=int(result.step_predictions[flip]))
 
 
-def explained_class(result: attacks.AttackResult, label: int | None) -> int:
-    choices = ["true", "clean_prediction", "adversarial_prediction", "any"]
+def unreachable_warning(settings: attacks.AttackSettings) -> str:
+    if not settings.budget_unreachable:
+        return ""
+    return t("attack.alpha_too_small", reach=settings.step_size * settings.steps, eps=settings.eps)
+
+
+def attack_rows(results: list[attacks.AttackResult]) -> list[SweepRow]:
+    """The outcome, the three images and δ's size at every ε."""
+    outcomes = [outcome(result) for result in results]
+    return [
+        SweepRow([SweepText("attack_eps_zero", [t("attack.eps_zero") if eps == 0 else "" for eps in EPSILONS],
+                            "info")]),
+        SweepRow([SweepText("attack_outcome", [text for text, _ in outcomes], "heading",
+                            [verdict for _, verdict in outcomes])]),
+        SweepRow([chart_from_specs("attack_images", [images_spec(result, eps)
+                                                     for result, eps in zip(results, EPSILONS)])]),
+        SweepRow([SweepText("attack_delta_caption", [t("attack.delta_caption", linf=result.linf, l2=result.l2, eps=eps)
+                                                     for result, eps in zip(results, EPSILONS)])]),
+    ]
+
+
+def steps_rows(results: list[attacks.AttackResult], settings: attacks.AttackSettings) -> list[SweepRow]:
+    """The loss and probabilities at every step, where the prediction flipped, and whether α can reach ε."""
+    every = [replace(settings, eps=eps) for eps in EPSILONS]
+    return [
+        SweepRow([chart_from_specs("attack_steps_figure", [steps_spec(result) for result in results])]),
+        SweepRow([SweepText("attack_steps_caption", [steps_caption(result, settings) for result in results])]),
+        SweepRow([SweepText("attack_unreachable", [unreachable_warning(each) for each in every], "warning")]),
+    ]
+
+
+def show_attack(sweep: attacks.AttackSweep, settings: attacks.AttackSettings, inputs: tuple | None) -> None:
+    """The outcome, the images, the probabilities (and the steps) at every ε, redrawn in the browser as ε moves."""
+    results = [sweep.result(entry) for entry in range(len(sweep))]
+    show_view("attack_view", inputs, lambda: view_message("attack_view", attack_rows(results),
+                                                          eps_slider(publish=True)))
+    left, right = st.columns(2)
+    with left:
+        show_view("attack_probabilities_view", inputs, lambda: view_message("attack_probabilities_view", [SweepRow([
+            chart_from_specs("attack_probabilities", [probabilities_spec(result, eps)
+                                                      for result, eps in zip(results, EPSILONS)])])], eps_slider()))
+    with right:
+        if settings.kind in attacks.ITERATIVE_KINDS:
+            show_view("attack_steps_view", inputs, lambda: view_message("attack_steps_view",
+                                                                        steps_rows(results, settings), eps_slider()))
+        else:
+            st.markdown(t("attack.one_step_note"))
+
+
+def explained_class(label: int | None) -> tuple[str, int]:
+    """Which class the maps explain: (choice, the class chosen when the choice is "any")."""
+    choices = list(explain.EXPLAINED_CLASSES)
     if label is None:
         choices.remove("true")
     choice = st.selectbox(t("attack.explained_class"), choices, key="attack_explained",
                           format_func=lambda option: t(f"attack.explained_{option}"))
     if choice == "any":
-        return int(st.selectbox(t("attack.any_class"), list(range(10)), key="attack_explained_any"))
-    return {"true": result.label, "clean_prediction": result.clean_prediction,
-            "adversarial_prediction": result.adversarial_prediction}[choice]
+        return choice, int(st.selectbox(t("attack.any_class"), list(range(10)), key="attack_explained_any"))
+    return choice, 0
 
 
 def explanation_method(model, columns) -> tuple[str, str, bool]:
@@ -266,41 +401,65 @@ def explanation_method(model, columns) -> tuple[str, str, bool]:
     return method, "", False
 
 
-def show_explanation(model, result: attacks.AttackResult, label: int | None, settings: attacks.AttackSettings) -> None:
+def map_titles(method: str, target: int, eps: float) -> tuple:
+    method_name = t(f"attack.method_{method}")
+    return ((t("attack.map_clean"), t("attack.map_for", method=method_name, digit=target)),
+            (t("attack.map_adversarial", eps=eps), t("attack.map_for", method=method_name, digit=target)))
+
+
+def map_specs(sweep: attacks.AttackSweep, maps: explain.MapSweep) -> tuple[list[dict], list[dict]]:
+    """The clean/adversarial pair and the difference map at every ε (the browser sets the maps' opacity)."""
+    pairs, differences = [], []
+    default_opacity = attack_param("opacity").default
+    for entry, eps in enumerate(EPSILONS):
+        pair = maps.pair(entry)
+        pairs.append(figures.map_pair_spec(sweep.clean, sweep.adversarial[entry], pair.clean, pair.adversarial,
+                                           pair.scale, map_titles(maps.method, pair.target, eps), t("attack.map_bar"),
+                                           default_opacity, HOVER))
+        differences.append(figures.difference_spec(
+            pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=eps)),
+            t("attack.difference_bar"), HOVER))
+    return pairs, differences
+
+
+def map_notes(maps: explain.MapSweep, relu: bool) -> list[SweepRow]:
+    """Grad-CAM's caption, a note when the clean map is all zero, and the shared scale, at every ε."""
+    notes = []
+    if maps.method == "grad_cam":
+        rows, cols = maps.resolution
+        caption = t("gradcam.caption_relu" if relu else "gradcam.caption_signed", layer=maps.layer, rows=rows,
+                    cols=cols)
+        zero = [t("attack.map_all_zero") if relu and not maps.clean(entry).any() else "" for entry in range(len(maps))]
+        notes += [SweepText("attack_map_caption", [caption] * len(maps)), SweepText("attack_map_all_zero", zero)]
+    scales = [maps.pair(entry).scale for entry in range(len(maps))]
+    notes.append(SweepText("attack_shared_scale", [t("attack.shared_scale", low=low, high=high)
+                                                   for low, high in scales]))
+    return [SweepRow([note]) for note in notes]
+
+
+def maps_message(sweep: attacks.AttackSweep, maps: explain.MapSweep, relu: bool) -> bytes:
+    pairs, differences = map_specs(sweep, maps)
+    charts = SweepRow([chart_from_specs("attack_maps", pairs, figures.MAP_OVERLAY_TRACES),
+                       chart_from_specs("attack_difference", differences)], (2, 1))
+    return view_message("attack_maps_view", [charts, *map_notes(maps, relu)], eps_slider(),
+                        FollowedSlider("attack_opacity", OPACITIES, attack_param("opacity")))
+
+
+def show_explanation(model_key: str, model, sweep: attacks.AttackSweep, label: int | None, digit_key: tuple,
+                     settings: attacks.AttackSettings, inputs: tuple | None) -> None:
     if not explain.has_conv_layers(model):
         st.info(t("attack.mlp_note"))
     columns = st.columns([1, 1, 1.3, 1.3])
     method, layer, relu = explanation_method(model, columns)
     with columns[2]:
-        target = explained_class(result, label)
-    opacity = columns[3].slider(t("attack.opacity"), 0.0, 1.0, 0.5, 0.05, key="attack_opacity")
-    pair = explain.explain_pair(model, result.clean, result.adversarial, target, method, layer, relu)
-    method_name = t(f"attack.method_{method}")
-    titles = (
-        (t("attack.map_clean"), t("attack.map_for", method=method_name, digit=target)),
-        (t("attack.map_adversarial", eps=settings.eps), t("attack.map_for", method=method_name, digit=target)),
-    )
-    pair_column, difference_column = st.columns([2, 1])
-    with pair_column:
-        show_figure(
-            figures.map_pair_figure(result.clean, result.adversarial, pair.clean, pair.adversarial, pair.scale, titles,
-                                    t("attack.map_bar"), opacity, HOVER),
-            live=True, key="attack_maps",
-        )
-    with difference_column:
-        show_figure(
-            figures.difference_figure(
-                pair.difference, (t("attack.map_difference"), t("attack.map_difference_note", eps=settings.eps)),
-                t("attack.difference_bar"), HOVER,
-            ),
-            live=True, key="attack_difference",
-        )
-    if method == "grad_cam":
-        rows, cols = pair.resolution
-        st.caption(t("gradcam.caption_relu" if relu else "gradcam.caption_signed", layer=layer, rows=rows, cols=cols))
-        if relu and not pair.clean.any():
-            st.caption(t("attack.map_all_zero"))
-    st.caption(t("attack.shared_scale", low=pair.scale[0], high=pair.scale[1]))
+        choice, any_class = explained_class(label)
+    columns[3].slider(t("attack.opacity"), 0.0, 1.0, 0.5, 0.05, key="attack_opacity", on_change="ignore")
+    targets = explain.explained_classes(choice, sweep.label, int(sweep.clean_probabilities.argmax()),
+                                        sweep.adversarial_probabilities.argmax(axis=1), any_class)
+    explanation = (method, layer, relu, tuple(targets.tolist()))
+    maps = map_sweep(model_key, model, sweep, digit_key, settings, explanation)
+    shared_inputs = None if inputs is None else (*inputs, explanation)
+    show_view("attack_maps_view", shared_inputs, lambda: maps_message(sweep, maps, relu))
 
 
 def show_curves(model_key: str, eps: float) -> None:
@@ -423,6 +582,7 @@ def fine_tune(batches: int, eps: float) -> None:
     losses = attacks.adversarial_fine_tune(copy, split.train_images, split.train_labels, eps, batches,
                                            progress=progress)
     after = attacks.clean_and_fgsm_accuracy(copy, images, labels, eps)
+    st.session_state.pop(PRIVATE_SWEEPS_KEY, None)
     st.session_state[FINE_TUNED_KEY] = {
         "model": copy, "losses": losses, "eps": eps,
         "clean_before": before[0], "fgsm_before": before[1], "clean_after": after[0], "fgsm_after": after[1],
@@ -483,7 +643,7 @@ st.markdown(t("attack.intro"))
 
 input_column, model_column, kind_column = st.columns(3)
 with input_column:
-    image, label, origin = choose_digit()
+    image, label, origin, digit_key = choose_digit()
 with model_column:
     model_key, model = choose_model()
     st.caption(t("attack.digit_origin", origin=origin, label=label if label is not None else t("attack.unknown")))
@@ -491,15 +651,16 @@ with kind_column:
     kind = choose_kind()
 
 settings = choose_settings(kind, label if label is not None else 0)
-result = attacks.run_attack(model, image, label, settings)
-explain_inputs(label, settings, result)
-show_outcome(result)
-show_attack(result, settings)
+sweep = attack_sweep(model_key, model, image, label, digit_key, settings)
+result = sweep.result(sweep.index_of(settings.eps))
+view_inputs = (model_key, digit_key, replace(settings, eps=0.0)) if is_shared(model_key, digit_key) else None
+explain_inputs(label, settings, sweep)
+show_attack(sweep, settings, view_inputs)
 
 tabs = st.tabs([tab_label(tab) for tab in ATTACK_TABS], key=TAB_KEY, on_change="rerun")
 with tabs[0]:
     if tabs[0].open:
-        show_explanation(model, result, label, settings)
+        show_explanation(model_key, model, sweep, label, digit_key, settings, view_inputs)
 with tabs[1]:
     if tabs[1].open:
         show_curves(model_key, settings.eps)

@@ -20,6 +20,16 @@ MODEBAR_KEYS = (
 )
 
 
+def styled_figure(figure: go.Figure) -> go.Figure:
+    """The figure restyled for projection in lecture mode (a copy), else the figure itself."""
+    return for_lecture(figure) if lecture_mode() else figure
+
+
+def figure_config(config: dict | None = None) -> dict:
+    """Plotly config with its tool-bar tooltips and messages in the session's language."""
+    return {**(config or {}), **plotly_locale(current_language())}
+
+
 def show_figure(figure: go.Figure, *, live: bool = False, **options):
     """st.plotly_chart(figure, **options), styled for projection in lecture mode, with Plotly's own tooltips in
     the session's language; returns its selection state.
@@ -28,9 +38,8 @@ def show_figure(figure: go.Figure, *, live: bool = False, **options):
     goes to a chart that stays mounted and redraws only what changed (ui.live_chart); it needs a key,
     and its on_click callback reads the clicked point with ui.live_chart.clicked_point(key).
     """
-    if lecture_mode():
-        figure = for_lecture(figure)
-    config = {**options.get("config", {}), **plotly_locale(current_language())}
+    figure = styled_figure(figure)
+    config = figure_config(options.get("config"))
     if live:
         return live_chart(figure, key=options["key"], config=config, problem=t("figure.draw_failed"),
                           on_click=options.get("on_click"))

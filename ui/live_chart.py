@@ -2,8 +2,8 @@
 
 st.plotly_chart gives a changed figure a new identity, so the browser builds the chart from
 scratch (and then a second time, when it applies the app's theme) on every change. A view that
-changes many times a second (the playground while it trains, the descent map under a slider, the
-attack under ε) goes through this component instead: one chart, mounted once in the page itself,
+changes many times a second (the playground while it trains, the descent map under a slider) goes
+through this component instead: one chart, mounted once in the page itself,
 that applies each new figure with Plotly.react (live_chart_frontend/live_chart.js). The page loads
 the plotly.js that ships with the plotly package, once, from the app's own server (nothing is
 fetched from the network), and the figure gets the same theme as the app's other charts

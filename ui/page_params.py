@@ -6,7 +6,7 @@ lives in a page object, or one whose default depends on other settings).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import attacks, optim_paths, surfaces, toy_data
 from core import playground as pg
@@ -22,6 +22,7 @@ SEED_HIGH = 10_000
 class Binding:
     param: Param
     state_key: str | None = None
+    browser_writes: bool = False  # a slider that runs nothing: the page's views write it into the URL (ui.sweep_view)
 
     @property
     def key(self) -> str:
@@ -46,6 +47,10 @@ def listed(key: str, default, options: tuple, state_key: str | None, kind: str =
 
 def flag(key: str, default: bool, state_key: str | None) -> Binding:
     return Binding(Param(key, default, "bool"), state_key)
+
+
+def written_by_browser(binding: Binding) -> Binding:
+    return replace(binding, browser_writes=True)
 
 
 # ---------------------------------------------------------------- playground
@@ -162,7 +167,7 @@ ATTACK = (
     integer("index", 0, 0, HELD_OUT_SIZE - 1, "attack_index"),
     choice("model", "cnn", ATTACK_MODELS, "attack_model"),
     choice("attack", "fgsm", attacks.ATTACK_KINDS, "attack_kind"),
-    number("eps", 0.1, 0.0, 0.5, "attack_eps"),
+    written_by_browser(number("eps", 0.1, 0.0, 0.5, "attack_eps")),
     integer("target", None, 0, 9, "attack_target"),
     number("alpha", 0.01, 0.001, 0.1, "attack_alpha"),
     flag("alpha_std", True, "attack_alpha_standard"),
@@ -173,7 +178,7 @@ ATTACK = (
     choice("layer", "conv2", ("conv2", "conv3"), "attack_layer"),
     flag("relu", True, "attack_relu"),
     choice("method", "saliency", ("saliency", "integrated_gradients"), "attack_mlp_method"),
-    number("opacity", 0.5, 0.0, 1.0, "attack_opacity"),
+    written_by_browser(number("opacity", 0.5, 0.0, 1.0, "attack_opacity")),
     choice("tab", "explain", ATTACK_TABS, None),
     integer("bits", 1, 1, 8, "attack_bits"),
     listed("median", 2, (2, 3), "attack_median", "int"),

@@ -39,10 +39,15 @@ def read_page_query(page: str) -> None:
     """Parse a query for `page` that this session did not write; note bad ones, drop unknown keys.
 
     A query without any (a sidebar link back to the page) brings back what this session last wrote
-    for the page: Streamlit forgets the values of widgets a page switch took off the screen.
+    for the page: Streamlit forgets the values of widgets a page switch took off the screen. A query
+    that differs from the last one written only by what the browser wrote itself for sliders that run
+    nothing (their values in it are the values they send now) is this session's own as well.
     """
     query, last = page_query(), published(page)
     if query == last or not (query or last):
+        return
+    if last is not None and query == with_browser_values(page, last):
+        st.session_state[PUBLISHED_KEY][page] = query
         return
     query = query or last
     bindings = page_bindings(page)
@@ -54,6 +59,19 @@ def read_page_query(page: str) -> None:
     for key in page_query():
         if key not in known:
             del st.query_params[key]
+
+
+def with_browser_values(page: str, query: dict[str, str]) -> dict[str, str]:
+    """query with the settings the browser writes (Binding.browser_writes) at the values their sliders send now."""
+    expected = dict(query)
+    for binding in page_bindings(page):
+        if binding.browser_writes and binding.state_key in st.session_state:
+            text = to_query({binding.key: st.session_state[binding.state_key]}, [binding.param]).get(binding.key)
+            if text is None:
+                expected.pop(binding.key, None)
+            else:
+                expected[binding.key] = text
+    return expected
 
 
 def note_problems(problems: list[Problem]) -> None:
@@ -121,8 +139,12 @@ def current_link(url_path: str) -> str:
     return f"{base}?{query}" if query else base
 
 
+SHARE_BOX_KEY = "share_link"  # a view that changes the link in the browser (ui.sweep_view) finds the box by it
+
+
 def share_link(url_path: str) -> None:
     """The sidebar's "Share this view": the current link in a code box with a copy button."""
     with st.popover(t("share.button"), icon=":material/link:", width="stretch"):
         st.caption(t("share.help"))
-        st.code(current_link(url_path), language=None, wrap_lines=True)
+        with st.container(key=SHARE_BOX_KEY):
+            st.code(current_link(url_path), language=None, wrap_lines=True)

@@ -9,10 +9,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import streamlit as st
 from streamlit.runtime.state.common import TESTING_KEY
 
 from core import i18n
 from tests.app.conftest import LIVE_CHART, assert_clean, live_figure, run_page
+from tests.unit.test_sweep_view import apply_patch
 
 OPEN, CLOSE = "\u27ea", "\u27eb"
 TEXT_ELEMENTS = {"title", "header", "subheader", "markdown", "caption", "text", "error", "warning", "info",
@@ -29,6 +31,7 @@ NOT_WORDS = [
     re.compile(r":[a-z]+(-badge|-background)?\["),  # Streamlit colour directives
 ]
 WORD = re.compile(r"[A-Za-z]{3,}")
+SWEEP_VIEW = "sweep_view"
 
 
 def marked_translate(original):
@@ -104,6 +107,9 @@ def shown_texts(app) -> Iterator[tuple[str, str]]:
                 for text in figure_texts(live_figure(node)):
                     yield "figure", text
                 continue
+            if kind == "bidi_component" and node.proto.component_name == SWEEP_VIEW:
+                yield from sweep_view_texts(json.loads(node.proto.bytes)["view"])
+                continue
             for field in WIDGET_FIELDS:
                 try:
                     value = getattr(node, field, None)
@@ -112,6 +118,21 @@ def shown_texts(app) -> Iterator[tuple[str, str]]:
                 for text in value if isinstance(value, list | tuple) else [value]:
                     if isinstance(text, str):
                         yield f"{kind}.{field}", text
+
+
+def sweep_view_texts(view: dict) -> Iterator[tuple[str, str]]:
+    """Every text of a sweep view (ui/sweep_view.py) at every value of its slider, its figures' included."""
+    for row in view["rows"]:
+        for item in row["items"]:
+            if item["kind"] == "text":
+                for value in item["values"]:
+                    yield "sweep_view", value
+                for badge, _tone in item["badges"]:
+                    yield "sweep_view", badge
+                continue
+            for patch in item["patches"]:
+                for text in figure_texts(apply_patch(item["figure"], patch)):
+                    yield "figure", text
 
 
 def bypasses(app) -> str:
@@ -131,7 +152,11 @@ PAGES = ["pages/home.py", "pages/playground.py", "pages/backprop.py", "pages/des
 
 @pytest.fixture
 def marked(monkeypatch):
+    """Every catalog text marked; what the server cached for every session (texts included) built again."""
     monkeypatch.setattr(i18n, "translate", marked_translate(i18n.translate))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
 
 
 @pytest.mark.parametrize("page", PAGES)

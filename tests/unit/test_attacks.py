@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -294,6 +295,74 @@ def test_noise_baseline_matches_the_fgsm_l2_norm(split, cnn):
     fgsm_result = attacks.run_attack(cnn, split.test_images[0], int(split.test_labels[0]),
                                      attacks.AttackSettings("fgsm", 0.2))
     assert result.l2 == pytest.approx(fgsm_result.l2, rel=1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# One image at every ε: the sweep the attack page draws from
+
+
+SWEPT = [
+    attacks.AttackSettings("fgsm"),
+    attacks.AttackSettings("targeted_fgsm", target=3),
+    attacks.AttackSettings("noise", seed=4),
+    attacks.AttackSettings("ifgsm", alpha=0.01, steps=10),
+    attacks.AttackSettings("pgd", alpha=None, steps=10, seed=2),
+    attacks.AttackSettings("pgd", alpha=0.02, steps=7, seed=0),
+]
+
+
+@pytest.mark.parametrize("settings", SWEPT, ids=lambda settings: f"{settings.kind}-{settings.alpha}")
+def test_the_sweep_at_each_eps_equals_a_single_run_at_that_eps(split, cnn, settings):
+    image, label = split.test_images[7], int(split.test_labels[7])
+    sweep = attacks.attack_sweep(cnn, image, label, settings)
+    assert tuple(sweep.epsilons) == attacks.SWEEP_EPSILONS
+    for index, eps in enumerate(attacks.SWEEP_EPSILONS):
+        single = attacks.run_attack(cnn, image, label, replace(settings, eps=eps))
+        entry = sweep.result(index)
+        np.testing.assert_array_equal(entry.adversarial, single.adversarial)
+        np.testing.assert_array_equal(entry.clean, single.clean)
+        np.testing.assert_array_equal(entry.clean_probabilities, single.clean_probabilities)
+        np.testing.assert_allclose(entry.step_probabilities, single.step_probabilities, atol=1e-6)
+        np.testing.assert_allclose(entry.step_losses, single.step_losses, rtol=1e-5, atol=1e-6)
+        assert (entry.label, entry.target, entry.flip_step) == (single.label, single.target, single.flip_step)
+
+
+def test_the_sweep_has_one_entry_per_eps_and_every_step(split, cnn):
+    settings = attacks.AttackSettings("pgd", alpha=None, steps=12, seed=1)
+    sweep = attacks.attack_sweep(cnn, split.test_images[3], None, settings)
+    count = len(attacks.SWEEP_EPSILONS)
+    assert len(sweep) == count == 51 and sweep.epsilons[0] == 0.0 and sweep.epsilons[-1] == 0.5
+    assert sweep.adversarial.shape == (count, 28, 28) and sweep.clean.shape == (28, 28)
+    assert sweep.step_losses.shape == (count, 13) and sweep.step_probabilities.shape == (count, 13, 10)
+    assert sweep.adversarial_probabilities.shape == (count, 10)
+    assert sweep.label == int(sweep.clean_probabilities.argmax())
+    assert sweep.adversarial.dtype == np.float32
+    assert sweep.nbytes == sum(array.nbytes for array in (sweep.epsilons, sweep.clean, sweep.adversarial,
+                                                          sweep.clean_probabilities, sweep.step_losses,
+                                                          sweep.step_probabilities))
+    assert sweep.index_of(0.3) == 30 and sweep.index_of(0.30000000000000004) == 30
+    delta = np.abs(sweep.adversarial - sweep.clean).reshape(count, -1).max(axis=1)
+    assert np.all(delta <= sweep.epsilons + 1e-6)
+    np.testing.assert_array_equal(sweep.adversarial[0], sweep.clean)
+
+
+def edge_or_clipped(sweep: attacks.AttackSweep, index: int) -> np.ndarray:
+    """Which pixels of entry index moved by exactly its ε, or sit at 0 or 1."""
+    adversarial = sweep.adversarial[index]
+    on_edge = np.isclose(np.abs(adversarial - sweep.clean), sweep.epsilons[index], atol=1e-6)
+    return on_edge | (adversarial == 0.0) | (adversarial == 1.0)
+
+
+def test_a_pgd_sweep_takes_the_standard_step_of_each_eps(split, cnn):
+    """One step of α = 2.5·ε from anywhere in the ε-ball ends on its edge: every pixel moves by exactly ε
+    (unless [0, 1] clips it). One α for every ε would leave the large ones inside their ball."""
+    image, label = split.test_images[0], int(split.test_labels[0])
+    sweep = attacks.attack_sweep(cnn, image, label, attacks.AttackSettings("pgd", alpha=None, steps=1, seed=3))
+    for index in range(1, len(sweep)):
+        assert edge_or_clipped(sweep, index).all(), sweep.epsilons[index]
+    one_alpha = attacks.attack_sweep(cnn, image, label, attacks.AttackSettings("pgd", alpha=0.05, steps=1, seed=3))
+    assert edge_or_clipped(one_alpha, 2).all()
+    assert edge_or_clipped(one_alpha, 50).mean() < 0.5
 
 
 # ---------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_one_grad_cam_function_serves_both_pages():
     draw = (root / "pages" / "draw.py").read_text(encoding="utf-8")
     attack = (root / "pages" / "attack.py").read_text(encoding="utf-8")
     assert "from core.explain import grad_cam" in draw and "grad_cam(model, tensor" in draw
-    assert "explain.explain_pair(" in attack and "explain.grad_cam(" in attack
+    assert "explain.map_sweep(" in attack and "explain.grad_cam(" in attack
     for page in (draw, attack):
         assert "gradcam.caption_relu" in page and "gradcam.caption_signed" in page
 
@@ -158,3 +158,54 @@ def test_grad_cam_from_many_threads_on_one_shared_model_equals_each_alone(split,
             for expected, got in zip(alone, together):
                 np.testing.assert_array_equal(got, expected)
     assert not any(module._forward_hooks for module in cnn.modules())
+
+
+# ---------------------------------------------------------------------------------------------
+# Every ε at once: the maps of an attack sweep
+
+
+@pytest.mark.parametrize(("model_key", "method", "layer", "relu"), [
+    ("cnn", "grad_cam", "conv2", True), ("cnn", "grad_cam", "conv3", False),
+    ("mlp_keras", "saliency", "", False), ("mlp_3b1b", "integrated_gradients", "", False),
+])
+def test_each_entry_of_a_map_sweep_equals_the_pair_explained_alone(split, model_key, method, layer, relu):
+    model = load_shipped(model_key)
+    image, label = split.test_images[7], int(split.test_labels[7])
+    sweep = attacks.attack_sweep(model, image, label, attacks.AttackSettings("fgsm"))
+    targets = explain.explained_classes("adversarial_prediction", sweep.label, int(sweep.clean_probabilities.argmax()),
+                                        sweep.adversarial_probabilities.argmax(axis=1))
+    assert len(set(targets.tolist())) > 1, "the explained class changes with ε here"
+    maps = explain.map_sweep(model, sweep.clean, sweep.adversarial, targets, method, layer or "conv2", relu)
+    assert len(maps) == len(sweep) and maps.adversarial.shape == (len(sweep), 28, 28)
+    assert sorted(maps.clean_classes) == sorted(set(targets.tolist()))
+    for index in range(0, len(sweep), 5):
+        result = sweep.result(index)
+        alone = explain.explain_pair(model, result.clean, result.adversarial, int(targets[index]), method,
+                                     layer or "conv2", relu)
+        entry = maps.pair(index)
+        assert (entry.method, entry.target, entry.layer, entry.resolution) == (alone.method, alone.target,
+                                                                                alone.layer, alone.resolution)
+        scale = max(np.abs(alone.adversarial).max(), np.abs(alone.clean).max(), 1e-9)
+        np.testing.assert_allclose(entry.clean, alone.clean, atol=1e-5 * scale)
+        np.testing.assert_allclose(entry.adversarial, alone.adversarial, atol=1e-5 * scale)
+        assert entry.scale == pytest.approx(alone.scale, rel=1e-5, abs=1e-9)
+
+
+def test_the_explained_class_at_each_eps():
+    predictions = np.array([3, 3, 5, 8])
+    assert explain.explained_classes("true", 3, 2, predictions).tolist() == [3, 3, 3, 3]
+    assert explain.explained_classes("clean_prediction", 3, 2, predictions).tolist() == [2, 2, 2, 2]
+    assert explain.explained_classes("adversarial_prediction", 3, 2, predictions).tolist() == [3, 3, 5, 8]
+    assert explain.explained_classes("any", 3, 2, predictions, any_class=6).tolist() == [6, 6, 6, 6]
+    with pytest.raises(ValueError):
+        explain.explained_classes("lime", 3, 2, predictions)
+
+
+def test_grad_cams_of_a_batch_equal_each_image_alone(split, cnn):
+    images = split.test_images[:6]
+    targets = [int(label) for label in split.test_labels[:6]]
+    coarse, upsampled = explain.grad_cams(cnn, images, targets, "conv3", True)
+    assert coarse.shape == (6, 7, 7) and upsampled.shape == (6, 28, 28)
+    for index, (image, target) in enumerate(zip(images, targets)):
+        alone = explain.grad_cam(cnn, image, target, "conv3", True)
+        np.testing.assert_allclose(upsampled[index], alone.upsampled, atol=1e-6)

@@ -55,3 +55,21 @@ def test_a_failed_computation_is_not_stored_and_can_be_tried_again():
         store.get("k", broken)
     assert "k" not in store
     assert store.get("k", lambda: 3) == 3
+
+
+def test_a_bounded_store_keeps_the_most_recently_used_results():
+    store = ComputeOnce(max_entries=2)
+    calls = []
+
+    def compute(key):
+        calls.append(key)
+        return key
+
+    store.get("a", lambda: compute("a"))
+    store.get("b", lambda: compute("b"))
+    store.get("a", lambda: compute("a"))
+    store.get("c", lambda: compute("c"))
+    assert len(store) == 2 and "a" in store and "c" in store and "b" not in store
+    assert store.get("b", lambda: compute("b")) == "b"
+    assert calls == ["a", "b", "c", "b"]
+    assert "a" not in store

@@ -2,28 +2,28 @@
 // with Plotly.react, which redraws only what changed, and a figure that arrives while another is being
 // drawn replaces any figure still waiting (a live view never queues up stale frames).
 const charts = new WeakMap();
-let plotlyLoading = null;
 let templateLoading = null;
 
 function loadPlotly(url) {
+  // One plotly.js for the whole page, shared with the sweep views (ui/sweep_view.py) through its script tag.
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
-      // plotly.min.js is a UMD bundle: with an AMD loader on the page it would not set window.Plotly.
-      const define = window.define;
-      window.define = undefined;
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = () => { window.define = define; resolve(window.Plotly); };
-      script.onerror = () => {
-        window.define = define;
-        plotlyLoading = null;
-        reject(new Error("plotly.js did not load"));
-      };
-      document.head.appendChild(script);
-    });
+  let script = document.querySelector("script[data-plotly-js]");
+  if (!script) {
+    // plotly.min.js is a UMD bundle: with an AMD loader on the page it would not set window.Plotly.
+    const define = window.define;
+    window.define = undefined;
+    script = document.createElement("script");
+    script.src = url;
+    script.dataset.plotlyJs = "";
+    script.addEventListener("load", () => { window.define = define; }, {once: true});
+    script.addEventListener("error", () => { window.define = define; script.remove(); }, {once: true});
+    document.head.appendChild(script);
   }
-  return plotlyLoading;
+  return new Promise((resolve, reject) => {
+    script.addEventListener("load", () => resolve(window.Plotly), {once: true});
+    script.addEventListener("error", () => reject(new Error("plotly.js did not load")), {once: true});
+    if (window.Plotly) resolve(window.Plotly);
+  });
 }
 
 function loadTemplate(url) {
