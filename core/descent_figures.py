@@ -178,6 +178,22 @@ def local_minimum_labels(surface: Surface) -> dict[str, str]:
     return {name: minimum_label(minimum) for name, minimum in zip(("first", "second", "third"), local)}
 
 
+LABEL_OFFSETS = ((-80, 45), (80, 45), (-90, -40), (80, -40))
+"""Where each marked minimum's label sits, in pixels from the marker (global minimum first, then the local ones),
+so that labels of minima close together do not cover each other."""
+
+
+def minimum_annotations(surface: Surface) -> list[dict]:
+    """Each marked minimum's position and value in a box beside it, with an arrow to the marker."""
+    ordered = sorted(surface.minima, key=lambda minimum: not minimum.is_global)
+    return [
+        {"x": minimum.point[0], "y": minimum.point[1], "text": minimum_label(minimum), "showarrow": True,
+         "arrowhead": 0, "arrowwidth": 1, "ax": ax, "ay": ay, "bgcolor": "rgba(255,255,255,0.85)",
+         "bordercolor": "#333333", "borderwidth": 1, "borderpad": 2, "font": {"size": 11, "color": "black"}}
+        for minimum, (ax, ay) in zip(ordered, LABEL_OFFSETS * len(ordered))
+    ]
+
+
 def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> list:
     traces = []
     for is_global, name, symbol, size in ((True, text.global_minimum, "star", 18), (False, text.local_minimum,
@@ -191,14 +207,12 @@ def _minimum_traces(surface: Surface, text: MapText, three_d: bool = False) -> l
         hover = f"{name}<br>({{x:.4f}}, {{y:.4f}})<br>{text.value} = %{{customdata:.4f}}<extra></extra>"
         hover = hover.replace("{x:", "%{x:").replace("{y:", "%{y:")
         marker = {"color": "gold" if is_global else "white", "line": {"color": "black", "width": 1.5}}
-        labels = [minimum_label(minimum) for minimum in chosen]
         if three_d:
             traces.append(go.Scatter3d(x=xs, y=ys, z=values, mode="markers+text", name=name, customdata=values,
-                                       text=labels, textposition="top center",
+                                       text=[minimum_label(minimum) for minimum in chosen], textposition="top center",
                                        marker={**marker, "size": 6, "symbol": "diamond"}, hovertemplate=hover))
         else:
-            traces.append(go.Scatter(x=xs, y=ys, mode="markers+text", name=name, customdata=values, text=labels,
-                                     textposition="bottom center", textfont={"size": 11, "color": "black"},
+            traces.append(go.Scatter(x=xs, y=ys, mode="markers", name=name, customdata=values,
                                      marker={**marker, "size": size, "symbol": symbol}, hovertemplate=hover))
     return traces
 
@@ -265,6 +279,7 @@ def map_figure(
         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.01, "yanchor": "bottom"},
         hovermode="closest", images=[_background_image(surface, background)],
         updatemenus=[_play_buttons(text)], sliders=[_playback_slider(frame_steps, text)],
+        annotations=minimum_annotations(surface),
     )
     return figure
 

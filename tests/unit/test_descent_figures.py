@@ -156,3 +156,14 @@ def test_parabola_and_surface_figures():
     surface = surfaces.beale()
     three_d = figures.surface_figure(surface, surfaces.sample_grid(surface, 20), race(surface, 5), ["a", "b"], TEXT)
     assert three_d.data[0].type == "surface" and three_d.data[0].surfacecolor is not None
+
+
+def test_every_marked_minimum_is_labelled_on_the_map_with_its_position_and_value():
+    surface = surfaces.eggholder()
+    paths = race(surface, 10)
+    figure = figures.map_figure(surface, background(surface), paths, ["a", "b"], surface.start, TEXT)
+    labels = {annotation.text: (annotation.x, annotation.y) for annotation in figure.layout.annotations}
+    assert labels == {figures.minimum_label(minimum): minimum.point for minimum in surface.minima}
+    assert "(418.56, 171.04), f = −629.63" in labels and "(512.00, 404.23), f = −959.64" in labels
+    offsets = {(annotation.ax, annotation.ay) for annotation in figure.layout.annotations}
+    assert len(offsets) == len(surface.minima)  # minima close together get labels on different sides
