@@ -100,7 +100,6 @@ class NetworkTexts:
     weight_label: str
     gradient_label: str
     tile_label: str
-    sign_legend: tuple[str, str] = ()  # (positive weight, negative weight): the colour code, shown as a legend
 
 
 def shown_neurons(weights: list[np.ndarray], max_nodes: int = MAX_NODES) -> list[np.ndarray]:
@@ -143,14 +142,10 @@ def network_figure(
         pictures = _tile_pictures(tiles, shown, ys)
         traces.append(_tile_hover_trace(tiles, shown, ys, texts))
     traces.append(_node_trace(activations, shown, ys, half, texts))
-    if texts.sign_legend:
-        traces += palette.sign_legend_traces(*texts.sign_legend)
     tallest = max(len(nodes) for nodes in shown)
     layout = _base_layout(max(260, 70 + 42 * tallest), texts.title)
     layout.update(
-        showlegend=bool(texts.sign_legend),
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
-                "font": {"size": 11}},
+        showlegend=False,
         xaxis={"visible": False, "range": [-0.9, LAYER_GAP * (len(shown) - 1) + 0.9], "fixedrange": True},
         yaxis={
             "visible": False,

@@ -598,7 +598,6 @@ def network_texts(trainer: pg.Trainer) -> NetworkTexts:
         weight_label=t("playground.hover_weight"),
         gradient_label=t("playground.hover_gradient"),
         tile_label=t("playground.hover_tile"),
-        sign_legend=(t("figure.weight_positive"), t("figure.weight_negative")),
     )
 
 
