@@ -90,10 +90,12 @@ def test_build_a_network_press_play_and_the_loss_falls(page, app_url):
     assert metric(page, "Epoch") == "0"
     expect(page.locator(LIVE_CHART)).to_have_count(3)
     drawn_before = live_chart_draws(page)
-    readings = play_until(page, epochs=15, seconds=45)
+    # a tick trains for a fixed time (TRAIN_SECONDS_PER_TICK), so on an idle machine one tick alone may pass 15
+    # epochs: ask for enough epochs that several ticks must show on the way
+    readings = play_until(page, epochs=80, seconds=60)
     after = float(metric(page, "Training loss"))
     epochs = int(metric(page, "Epoch").replace(",", ""))
-    assert epochs >= 15, readings
+    assert epochs >= 80, readings
     assert after < 0.8 * before, (before, after)
     assert len(set(readings)) >= 3, readings  # the view kept changing while training ran
     assert_no_exception_box(page)

@@ -4,26 +4,36 @@
 const charts = new WeakMap();
 let templateLoading = null;
 
+let plotlyLoading = null;
+
 function loadPlotly(url) {
-  // One plotly.js for the whole page, shared with the sweep views (ui/sweep_view.py) through its script tag.
+  // One plotly.js for the whole page, shared with the sweep views (ui/sweep_view.py) through its script tag;
+  // every chart waits on the same promise.
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  let script = document.querySelector("script[data-plotly-js]");
-  if (!script) {
-    // plotly.min.js is a UMD bundle: with an AMD loader on the page it would not set window.Plotly.
-    const define = window.define;
-    window.define = undefined;
-    script = document.createElement("script");
-    script.src = url;
-    script.dataset.plotlyJs = "";
-    script.addEventListener("load", () => { window.define = define; }, {once: true});
-    script.addEventListener("error", () => { window.define = define; script.remove(); }, {once: true});
-    document.head.appendChild(script);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      let script = document.querySelector("script[data-plotly-js]");
+      const define = window.define;
+      if (!script) {
+        // plotly.min.js is a UMD bundle: with an AMD loader on the page it would not set window.Plotly.
+        window.define = undefined;
+        script = document.createElement("script");
+        script.src = url;
+        script.dataset.plotlyJs = "";
+        document.head.appendChild(script);
+      }
+      script.addEventListener("load", () => { if (window.define === undefined) window.define = define; resolve(window.Plotly); },
+                              {once: true});
+      script.addEventListener("error", () => {
+        if (window.define === undefined) window.define = define;
+        script.remove();
+        plotlyLoading = null;
+        reject(new Error("plotly.js did not load"));
+      }, {once: true});
+      if (window.Plotly) resolve(window.Plotly);
+    });
   }
-  return new Promise((resolve, reject) => {
-    script.addEventListener("load", () => resolve(window.Plotly), {once: true});
-    script.addEventListener("error", () => reject(new Error("plotly.js did not load")), {once: true});
-    if (window.Plotly) resolve(window.Plotly);
-  });
+  return plotlyLoading;
 }
 
 function loadTemplate(url) {
