@@ -29,7 +29,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -222,8 +221,6 @@ class MemorySampler:
 def one_process() -> Iterator[tuple[str, list[int]]]:
     """One app process, started as the e2e tests start it: its URL and PID."""
     process, url = start_server()
-    # The server's log is read and dropped: a pipe nobody reads fills up, and the server's next log line blocks.
-    threading.Thread(target=deque, args=(process.stderr, 0), daemon=True).start()
     try:
         yield url, [process.pid]
     finally:
