@@ -31,6 +31,10 @@ class ComputeOnce:
     def __len__(self) -> int:
         return len(self._values)
 
+    def cached(self, key: Hashable) -> object | None:
+        """The stored result, or None when it has not been computed (or has been let go)."""
+        return self._lookup(key)[1]
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         found, value = self._lookup(key)
         if found:

@@ -107,8 +107,9 @@ def robustness_curves() -> dict[str, attacks.RobustnessCurves]:
     if shipped is not None:
         return shipped
     store = shared_results()
-    if all(("curves", key) in store for key in CURVE_MODELS):
-        return {key: store.get(("curves", key), None) for key in CURVE_MODELS}
+    measured = {key: store.cached(("curves", key)) for key in CURVE_MODELS}
+    if all(curves is not None for curves in measured.values()):
+        return measured
     bar = st.progress(0.0, text=t("attack.curves_computing"))
     split = digit_split()
     total = len(attacks.CURVE_EPSILONS)
@@ -131,8 +132,9 @@ def detector_evaluation(model_key: str, bits: int, median_size: int, eps: float)
     time any session asks for these settings."""
     store = shared_results()
     key = ("detector", model_key, bits, median_size, eps)
-    if key in store:
-        return store.get(key, None)
+    measured = store.cached(key)
+    if measured is not None:
+        return measured
     split = digit_split()
     bar = st.progress(0.0, text=t("attack.rates_computing"))
     result = store.get(key, lambda: attacks.evaluate_detector(

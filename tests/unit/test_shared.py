@@ -73,3 +73,10 @@ def test_a_bounded_store_keeps_the_most_recently_used_results():
     assert store.get("b", lambda: compute("b")) == "b"
     assert calls == ["a", "b", "c", "b"]
     assert "a" not in store
+
+
+def test_cached_gives_a_stored_result_without_computing_it():
+    store = ComputeOnce()
+    assert store.cached("k") is None
+    store.get("k", lambda: 7)
+    assert store.cached("k") == 7
