@@ -102,14 +102,9 @@ def colour_axis(low: float, high: float, scale, title: str | None = None, show: 
     return settings
 
 
-def attack_images_figure(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[Title],
-                         delta_bar_title: str, hover: str) -> go.Figure:
-    """Clean image, perturbation δ (diverging, scaled to its own largest |δ| so it is visible), adversarial image."""
-    return go.Figure(attack_images_spec(clean, delta, adversarial, titles, delta_bar_title, hover))
-
-
 def attack_images_spec(clean: np.ndarray, delta: np.ndarray, adversarial: np.ndarray, titles: Sequence[Title],
                        delta_bar_title: str, hover: str) -> dict:
+    """The spec of clean image, perturbation δ (diverging, scaled to its largest |δ| so it shows), adversarial image."""
     bound = max(float(np.abs(delta).max()), 1e-6)
     panels = [
         ImagePanel(clean, titles[0], "coloraxis9"),
@@ -120,14 +115,9 @@ def attack_images_spec(clean: np.ndarray, delta: np.ndarray, adversarial: np.nda
     return image_row_spec(panels, axes, hover, height=360)
 
 
-def probability_figure(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
-                       highlight: int | None = None) -> go.Figure:
-    """Grouped bars of the ten class probabilities before and after the attack (the target shaded)."""
-    return go.Figure(probability_spec(before, after, names, x_title, y_title, highlight))
-
-
 def probability_spec(before: np.ndarray, after: np.ndarray, names: tuple[str, str], x_title: str, y_title: str,
                      highlight: int | None = None) -> dict:
+    """The spec of grouped bars of the ten class probabilities before and after the attack (the target shaded)."""
     classes = [str(digit) for digit in range(10)]
     data = [
         {"type": "bar", "x": classes, "y": values, "name": name, "marker": {"color": colour},
@@ -149,14 +139,9 @@ PROBABILITY_LINES = 2
 """The step figure always has this many probability lines (unused ones hidden), so its traces keep their places."""
 
 
-def step_figure(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_step: int | None, x_title: str,
-                loss_title: str, probability_title: str, flip_label: str) -> go.Figure:
-    """Loss (left axis) and chosen class probabilities (right axis) at every iterate, the flip step marked."""
-    return go.Figure(step_spec(losses, probabilities, flip_step, x_title, loss_title, probability_title, flip_label))
-
-
 def step_spec(losses: np.ndarray, probabilities: dict[str, np.ndarray], flip_step: int | None, x_title: str,
               loss_title: str, probability_title: str, flip_label: str) -> dict:
+    """The spec of the loss (left axis) and chosen class probabilities (right axis) per iterate, the flip marked."""
     steps = np.arange(len(losses))
     data = [{"type": "scatter", "x": steps, "y": losses, "name": loss_title, "mode": "lines+markers",
              "line": {"color": "#1b1f24"}, "yaxis": "y"}]
